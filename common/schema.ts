@@ -150,32 +150,121 @@ export type FieldType = 'f64' | 'i32' | 'u32' | 'str' | 'text';
  * `tid` (i32, 0 = main thread). Then these fields, in this order.
  */
 export const RECORD_FIELDS = {
-  [Kind.StrDef]: [['id', 'u32'], ['text', 'text']],
-  [Kind.ProcStart]: [['ppid', 'i32'], ['name', 'str'], ['role', 'u32']],
-  [Kind.ProcExit]: [['code', 'i32'], ['signal', 'str']],
+  [Kind.StrDef]: [
+    ['id', 'u32'],
+    ['text', 'text'],
+  ],
+  [Kind.ProcStart]: [
+    ['ppid', 'i32'],
+    ['name', 'str'],
+    ['role', 'u32'],
+  ],
+  [Kind.ProcExit]: [
+    ['code', 'i32'],
+    ['signal', 'str'],
+  ],
   [Kind.ThreadStart]: [['name', 'str']],
   [Kind.ThreadEnd]: [],
-  [Kind.Begin]: [['span', 'u32'], ['cat', 'u32'], ['name', 'str'], ['detail', 'str'], ['obj', 'str'], ['loc', 'str']],
-  [Kind.End]: [['span', 'u32'], ['status', 'u32']],
-  [Kind.ObjDecl]: [['obj', 'str'], ['type', 'u32'], ['name', 'str'], ['capacity', 'i32'], ['loc', 'str']],
-  [Kind.TaskSubmit]: [['pool', 'str'], ['task', 'u32'], ['fn', 'str'], ['args', 'str'], ['chunk', 'u32'], ['loc', 'str']],
-  [Kind.TaskStart]: [['pool', 'str'], ['task', 'u32']],
-  [Kind.TaskEnd]: [['pool', 'str'], ['task', 'u32'], ['status', 'u32']],
-  [Kind.TaskResult]: [['pool', 'str'], ['task', 'u32'], ['status', 'u32']],
-  [Kind.LockAcquire]: [['obj', 'str'], ['fromPid', 'i32'], ['waited', 'u32'], ['loc', 'str']],
+  [Kind.Begin]: [
+    ['span', 'u32'],
+    ['cat', 'u32'],
+    ['name', 'str'],
+    ['detail', 'str'],
+    ['obj', 'str'],
+    ['loc', 'str'],
+  ],
+  [Kind.End]: [
+    ['span', 'u32'],
+    ['status', 'u32'],
+  ],
+  [Kind.ObjDecl]: [
+    ['obj', 'str'],
+    ['type', 'u32'],
+    ['name', 'str'],
+    ['capacity', 'i32'],
+    ['loc', 'str'],
+  ],
+  [Kind.TaskSubmit]: [
+    ['pool', 'str'],
+    ['task', 'u32'],
+    ['fn', 'str'],
+    ['args', 'str'],
+    ['chunk', 'u32'],
+    ['loc', 'str'],
+  ],
+  [Kind.TaskStart]: [
+    ['pool', 'str'],
+    ['task', 'u32'],
+  ],
+  [Kind.TaskEnd]: [
+    ['pool', 'str'],
+    ['task', 'u32'],
+    ['status', 'u32'],
+  ],
+  [Kind.TaskResult]: [
+    ['pool', 'str'],
+    ['task', 'u32'],
+    ['status', 'u32'],
+  ],
+  [Kind.LockAcquire]: [
+    ['obj', 'str'],
+    ['fromPid', 'i32'],
+    ['waited', 'u32'],
+    ['loc', 'str'],
+  ],
   [Kind.LockRelease]: [['obj', 'str']],
-  [Kind.QueuePut]: [['obj', 'str'], ['item', 'u32'], ['depth', 'i32']],
-  [Kind.QueueGet]: [['obj', 'str'], ['putPid', 'i32'], ['item', 'u32'], ['depth', 'i32']],
-  [Kind.PipeSend]: [['obj', 'str'], ['msg', 'u32']],
-  [Kind.PipeRecv]: [['obj', 'str'], ['sendPid', 'i32'], ['msg', 'u32']],
-  [Kind.ValueWrite]: [['obj', 'str'], ['index', 'i32'], ['value', 'f64']],
-  [Kind.Output]: [['stream', 'u32'], ['text', 'text']],
-  [Kind.Sample]: [['cpu', 'f64'], ['elu', 'f64']],
+  [Kind.QueuePut]: [
+    ['obj', 'str'],
+    ['item', 'u32'],
+    ['depth', 'i32'],
+  ],
+  [Kind.QueueGet]: [
+    ['obj', 'str'],
+    ['putPid', 'i32'],
+    ['item', 'u32'],
+    ['depth', 'i32'],
+  ],
+  [Kind.PipeSend]: [
+    ['obj', 'str'],
+    ['msg', 'u32'],
+  ],
+  [Kind.PipeRecv]: [
+    ['obj', 'str'],
+    ['sendPid', 'i32'],
+    ['msg', 'u32'],
+  ],
+  [Kind.ValueWrite]: [
+    ['obj', 'str'],
+    ['index', 'i32'],
+    ['value', 'f64'],
+  ],
+  [Kind.Output]: [
+    ['stream', 'u32'],
+    ['text', 'text'],
+  ],
+  [Kind.Sample]: [
+    ['cpu', 'f64'],
+    ['elu', 'f64'],
+  ],
   [Kind.Mark]: [['name', 'str']],
-  [Kind.Error]: [['message', 'text'], ['stack', 'text']],
-  [Kind.Aggregate]: [['obj', 'str'], ['what', 'u32'], ['count', 'u32'], ['since', 'f64']],
-  [Kind.RunStart]: [['snippet', 'str'], ['runtime', 'str']],
-  [Kind.RunEnd]: [['reason', 'str'], ['code', 'i32']],
+  [Kind.Error]: [
+    ['message', 'text'],
+    ['stack', 'text'],
+  ],
+  [Kind.Aggregate]: [
+    ['obj', 'str'],
+    ['what', 'u32'],
+    ['count', 'u32'],
+    ['since', 'f64'],
+  ],
+  [Kind.RunStart]: [
+    ['snippet', 'str'],
+    ['runtime', 'str'],
+  ],
+  [Kind.RunEnd]: [
+    ['reason', 'str'],
+    ['code', 'i32'],
+  ],
 } as const satisfies Record<number, readonly (readonly [string, FieldType])[]>;
 
 /** Highest kind number in use. */

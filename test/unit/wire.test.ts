@@ -19,7 +19,15 @@ test('records round-trip with interned strings, text and all field types', () =>
   enc.add(Kind.QueuePut, 1e15 + 400, 4242, 0, ['lock#1', 9, -1]);
   const evs = decodeAll(enc.take());
   assert.equal(evs.length, 4);
-  assert.deepEqual(evs[0], { kind: Kind.ProcStart, t: 1e15 + 123, pid: 4242, tid: 0, ppid: 1, name: 'worker-1', role: 2 });
+  assert.deepEqual(evs[0], {
+    kind: Kind.ProcStart,
+    t: 1e15 + 123,
+    pid: 4242,
+    tid: 0,
+    ppid: 1,
+    name: 'worker-1',
+    role: 2,
+  });
   assert.equal(evs[1].kind === Kind.Begin && evs[1].obj, 'lock#1');
   assert.equal(evs[1].kind === Kind.Begin && evs[1].loc, 'a.ts:3:5');
   assert.equal(evs[2].kind === Kind.Output && evs[2].text, 'héllo wörld ✓ 🎉\n');
