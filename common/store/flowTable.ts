@@ -1,0 +1,150 @@
+/**
+ * Arrows between lanes. Queue items (put → get, keyed by queue, putter pid and item id) and pipe
+ * messages (send → recv, keyed by pipe, sender pid and message id) are matched as soon as both ends
+ * have arrived, in either order. Lock hand-offs are inferred per lock from its acquires and
+ * releases: an acquire names the process that handed the lock over (`fromPid`), or, when it waited
+ * and the runtime could not tell (`fromPid` 0), the last release before it on another lane. Because
+ * a release may arrive after the acquire it enabled, a lock's hand-offs are recomputed lazily when
+ * its events change.
+ */
+import type { Flow } from './api';
+
+interface End {
+  lane: number;
+  t: number;
+}
+
+interface LockEvents {
+  /** Releases sorted by time. */
+  rel: { t: number; lane: number; pid: number }[];
+  acq: { t: number; lane: number; fromPid: number; waited: number }[];
+  /** Hand-offs, sorted by acquire time; those at or after `dirtyFrom` are stale. */
+  flows: Flow[];
+  dirtyFrom: number;
+}
+
+/** All flows of a trace. */
+export class FlowTable {
+  /** Queue, pipe and task flows, in the order they were matched. */
+  private readonly matched: Flow[] = [];
+  private readonly waiting = new Map<string, End & { side: 'from' | 'to' }>();
+  private readonly locks = new Map<string, LockEvents>();
+  private cache: Flow[] | undefined;
+
+  /** Adds an already-matched flow (tasks). */
+  push(f: Flow | undefined): void {
+    if (!f) return;
+    this.matched.push(f);
+    this.cache = undefined;
+  }
+
+  /** One end of a queue or pipe flow; `side` 'from' for put/send, 'to' for get/recv. */
+  end(
+    kind: 'queue' | 'pipe',
+    obj: string,
+    senderPid: number,
+    id: number,
+    side: 'from' | 'to',
+    lane: number,
+    t: number,
+  ): void {
+    const key = `${kind}\u0000${obj}\u0000${senderPid}\u0000${id}`;
+    const other = this.waiting.get(key);
+    if (other === undefined || other.side === side) {
+      this.waiting.set(key, { lane, t, side });
+      return;
+    }
+    this.waiting.delete(key);
+    const [from, to] = side === 'to' ? [other, { lane, t }] : [{ lane, t }, other];
+    this.push({ kind, obj, fromLane: from.lane, fromT: from.t, toLane: to.lane, toT: to.t });
+  }
+
+  /** A lock (or semaphore slot) was acquired. */
+  acquire(obj: string, lane: number, t: number, fromPid: number, waited: number): void {
+    const l = this.lock(obj);
+    l.acq.splice(upper(l.acq, t), 0, { t, lane, fromPid, waited });
+    l.dirtyFrom = Math.min(l.dirtyFrom, t);
+    this.cache = undefined;
+  }
+
+  /** A lock was released. */
+  release(obj: string, lane: number, pid: number, t: number): void {
+    const l = this.lock(obj);
+    l.rel.splice(upper(l.rel, t), 0, { t, lane, pid });
+    l.dirtyFrom = Math.min(l.dirtyFrom, t);
+    this.cache = undefined;
+  }
+
+  /** Every flow: matched ones, then lock hand-offs per lock. */
+  all(): readonly Flow[] {
+    if (this.cache) return this.cache;
+    const out = this.matched.slice();
+    for (const [obj, l] of this.locks) {
+      if (l.dirtyFrom !== Infinity) {
+        handOffs(obj, l);
+        l.dirtyFrom = Infinity;
+      }
+      for (const f of l.flows) out.push(f);
+    }
+    this.cache = out;
+    return out;
+  }
+
+  private lock(obj: string): LockEvents {
+    let l = this.locks.get(obj);
+    if (!l) {
+      l = { rel: [], acq: [], flows: [], dirtyFrom: Infinity };
+      this.locks.set(obj, l);
+    }
+    return l;
+  }
+}
+
+/** How many releases back a hand-off is looked for before giving up. */
+const MAX_LOOKBACK = 256;
+
+/** Recomputes the hand-offs of one lock from `dirtyFrom` on. */
+function handOffs(obj: string, l: LockEvents): void {
+  const out = l.flows;
+  while (out.length > 0 && out[out.length - 1].toT >= l.dirtyFrom) out.pop();
+  for (let k = lowerTime(l.acq, l.dirtyFrom); k < l.acq.length; k++) {
+    const a = l.acq[k];
+    if (a.fromPid === 0 && a.waited === 0) continue;
+    // Latest release at or before the acquire, by the named process if there is one.
+    let r: LockEvents['rel'][number] | undefined;
+    const last = upper(l.rel, a.t) - 1;
+    for (let i = last; i >= 0 && i > last - MAX_LOOKBACK; i--) {
+      const c = l.rel[i];
+      if (a.fromPid !== 0 ? c.pid === a.fromPid : c.lane !== a.lane) {
+        r = c;
+        break;
+      }
+    }
+    if (!r || r.lane === a.lane) continue;
+    out.push({ kind: 'lock', obj, fromLane: r.lane, fromT: r.t, toLane: a.lane, toT: a.t });
+  }
+}
+
+/** Index of the first entry at or after `t`. */
+function lowerTime(a: readonly { t: number }[], t: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid].t < t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Index of the first entry after `t`. */
+function upper(rel: readonly { t: number }[], t: number): number {
+  let lo = 0;
+  let hi = rel.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rel[mid].t <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}

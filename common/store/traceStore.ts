@@ -1,0 +1,355 @@
+/**
+ * The in-memory trace store: decodes record streams (one `WireDecoder` per connection) and keeps
+ * every event in columnar tables that answer the `TraceView` queries. Events of one connection
+ * arrive in order; across connections they may interleave out of order, which every table handles
+ * by sorted insertion. `version` increases on every change so a painter knows when to redraw.
+ */
+import type { Flow, Lane, OpenSpan, OutputLine, Series, SpanColumns, TaskRow, TraceObject, TraceView } from './api';
+import type { Chunk } from '../protocol';
+import { Cat, Kind, Status, type EventOf, type TraceEvent } from '../schema';
+import { WireDecoder } from '../wire';
+import { FlowTable } from './flowTable';
+import { LaneTable, type LaneTreeRow } from './laneTable';
+import { OpenSpans } from './openSpans';
+import { OutputLines } from './outputLines';
+import { SpanTable } from './spanTable';
+import { EMPTY_SERIES, StepSeries } from './stepSeries';
+import { TaskTable } from './taskTable';
+
+/** A connection whose stream could not be decoded; its later bytes are dropped. */
+export interface StreamProblem {
+  conn: number;
+  message: string;
+}
+
+/** Facts about the run written by the runner. */
+export interface RunFacts {
+  snippet: string;
+  runtime: string;
+  endReason: string;
+  exitCode: number;
+  end: number;
+}
+
+/** Waits that count as waiters of the lock named in their `obj`. */
+const LOCK_WAITS = new Set<number>([Cat.WaitLock, Cat.WaitSemaphore, Cat.WaitCondition]);
+
+/** Columnar store of one trace; implements the read API `TraceView`. */
+export class TraceStore implements TraceView {
+  /** Monotonic ns of relative time 0: the first event's time. Earlier events get negative times. */
+  origin = NaN;
+  /** Latest relative time seen. */
+  now = 0;
+  /** Increases on every change. */
+  version = 0;
+  /** Connections dropped because their stream was corrupt, with the decoder's message. */
+  readonly problems: StreamProblem[] = [];
+  /** Records of kinds this schema does not know (skipped), and End records with no open span. */
+  skipped = 0;
+
+  private readonly strings: string[] = [''];
+  private readonly stringIds = new Map<string, number>([['', 0]]);
+  private readonly decoders = new Map<number, WireDecoder | null>();
+  private readonly laneTable = new LaneTable();
+  private readonly spanTables: SpanTable[] = [];
+  private readonly open: OpenSpans;
+  private readonly objs: TraceObject[] = [];
+  private readonly objIndex = new Map<string, number>();
+  private readonly taskTable = new TaskTable();
+  private readonly flowTable = new FlowTable();
+  private readonly depth = new Map<string, StepSeries>();
+  private readonly holders = new Map<string, StepSeries>();
+  private readonly waiters = new Map<string, StepSeries>();
+  private readonly cpuSeries: StepSeries[] = [];
+  private readonly eluSeries: StepSeries[] = [];
+  private readonly lines = new OutputLines();
+  private readonly markList: { lane: number; t: number; name: string }[] = [];
+  private readonly errorList: { lane: number; t: number; message: string; stack: string }[] = [];
+  private readonly facts: RunFacts = { snippet: '', runtime: '', endReason: '', exitCode: NaN, end: NaN };
+
+  constructor() {
+    this.open = new OpenSpans((lane, s) => this.closeSpan(lane, s));
+  }
+
+  /** Feeds a slice of one connection's record stream. A corrupt stream is reported in `problems` and ignored from then on. */
+  ingest(chunk: Chunk): void {
+    let dec = this.decoders.get(chunk.conn);
+    if (dec === null) return;
+    if (dec === undefined) {
+      const d = new WireDecoder((e) => this.add(e));
+      this.decoders.set(chunk.conn, d);
+      dec = d;
+    }
+    try {
+      dec.push(chunk.bytes);
+    } catch (err) {
+      this.decoders.set(chunk.conn, null);
+      this.problems.push({ conn: chunk.conn, message: err instanceof Error ? err.message : String(err) });
+      this.version++;
+    } finally {
+      this.skipped += dec.skipped;
+      dec.skipped = 0;
+    }
+  }
+
+  /** Adds one decoded event. */
+  add(e: TraceEvent): void {
+    if (this.origin !== this.origin) this.origin = e.t;
+    const t = e.t - this.origin;
+    if (t > this.now) this.now = t;
+    this.version++;
+    const lane = this.laneTable.ensure(e.pid, e.tid, t);
+    switch (e.kind) {
+      case Kind.ProcStart:
+        this.laneTable.setProcess(e.pid, e.ppid, e.name, e.role, t);
+        break;
+      case Kind.ProcExit:
+        this.exitProcess(e, t);
+        break;
+      case Kind.ThreadStart: {
+        const l = this.laneTable.list[lane];
+        if (e.name) l.name = e.name;
+        l.start = t;
+        this.laneTable.invalidate();
+        break;
+      }
+      case Kind.ThreadEnd:
+        this.laneTable.list[lane].end = t;
+        this.open.closeLane(lane, t, Status.Ok);
+        break;
+      case Kind.Begin:
+        this.begin(e, lane, t);
+        break;
+      case Kind.End:
+        if (!this.open.end(lane, e.span, t, e.status)) this.skipped++;
+        break;
+      case Kind.ObjDecl:
+        this.declare(e);
+        break;
+      case Kind.TaskSubmit: {
+        const i = this.taskTable.row(e.pool, e.task);
+        this.flowTable.push(this.taskTable.submit(i, lane, e.pid, t, e.fn, e.args, e.chunk, e.loc));
+        break;
+      }
+      case Kind.TaskStart: {
+        const i = this.taskTable.row(e.pool, e.task);
+        this.flowTable.push(this.taskTable.start(i, lane, e.pid, t));
+        this.open.taskStarted(lane, i);
+        break;
+      }
+      case Kind.TaskEnd:
+        this.flowTable.push(this.taskTable.end(this.taskTable.row(e.pool, e.task), t, e.status));
+        break;
+      case Kind.TaskResult:
+        this.flowTable.push(this.taskTable.result(this.taskTable.row(e.pool, e.task), lane, t, e.status));
+        break;
+      case Kind.LockAcquire:
+        this.series(this.holders, e.obj).add(t, NaN, 1);
+        this.flowTable.acquire(e.obj, lane, t, e.fromPid, e.waited);
+        break;
+      case Kind.LockRelease:
+        this.series(this.holders, e.obj).add(t, NaN, -1);
+        this.flowTable.release(e.obj, lane, e.pid, t);
+        break;
+      case Kind.QueuePut:
+        this.series(this.depth, e.obj).add(t, e.depth >= 0 ? e.depth : NaN, 1);
+        this.flowTable.end('queue', e.obj, e.pid, e.item, 'from', lane, t);
+        break;
+      case Kind.QueueGet:
+        this.series(this.depth, e.obj).add(t, e.depth >= 0 ? e.depth : NaN, -1);
+        this.flowTable.end('queue', e.obj, e.putPid, e.item, 'to', lane, t);
+        break;
+      case Kind.PipeSend:
+        this.flowTable.end('pipe', e.obj, e.pid, e.msg, 'from', lane, t);
+        break;
+      case Kind.PipeRecv:
+        this.flowTable.end('pipe', e.obj, e.sendPid, e.msg, 'to', lane, t);
+        break;
+      case Kind.Output:
+        this.lines.add(t, e.pid, e.stream, e.text);
+        break;
+      case Kind.Sample:
+        if (e.cpu >= 0) this.laneSeries(this.cpuSeries, lane).add(t, e.cpu, 0);
+        if (e.elu >= 0) this.laneSeries(this.eluSeries, lane).add(t, e.elu, 0);
+        break;
+      case Kind.Mark:
+        this.markList.push({ lane, t, name: e.name });
+        break;
+      case Kind.Error:
+        this.errorList.push({ lane, t, message: e.message, stack: e.stack });
+        break;
+      case Kind.RunStart:
+        this.facts.snippet = e.snippet;
+        this.facts.runtime = e.runtime;
+        break;
+      case Kind.RunEnd:
+        this.facts.endReason = e.reason;
+        this.facts.exitCode = e.code;
+        this.facts.end = t;
+        this.open.closeAll(t, Status.Cancelled);
+        break;
+      case Kind.ValueWrite:
+      case Kind.Aggregate:
+        break;
+      default:
+        this.skipped++;
+    }
+  }
+
+  /** Interns a string into the store's string table. */
+  intern(s: string): number {
+    let id = this.stringIds.get(s);
+    if (id === undefined) {
+      id = this.strings.length;
+      this.strings.push(s);
+      this.stringIds.set(s, id);
+    }
+    return id;
+  }
+
+  str(id: number): string {
+    return this.strings[id] ?? '';
+  }
+
+  lanes(): readonly Lane[] {
+    return this.laneTable.list;
+  }
+
+  /** Lanes in display order (process, its threads, its children) with their nesting level. */
+  laneTree(): readonly LaneTreeRow[] {
+    return this.laneTable.tree();
+  }
+
+  spans(lane: number): SpanColumns {
+    return this.table(lane);
+  }
+
+  spanRange(lane: number, t0: number, t1: number): [number, number] {
+    return this.table(lane).range(t0, t1);
+  }
+
+  /** Calls `fn` with each closed span index of `lane` that overlaps [t0, t1], skipping blocks of spans that ended earlier. */
+  forEachSpan(lane: number, t0: number, t1: number, fn: (i: number) => void): void {
+    this.table(lane).forEachOverlap(t0, t1, fn);
+  }
+
+  openSpans(): readonly OpenSpan[] {
+    return this.open.list((id) => this.strings[id]);
+  }
+
+  objects(): readonly TraceObject[] {
+    return this.objs;
+  }
+
+  /** The declared object with this key, if any. */
+  object(key: string): TraceObject | undefined {
+    const i = this.objIndex.get(key);
+    return i === undefined ? undefined : this.objs[i];
+  }
+
+  tasks(): readonly TaskRow[] {
+    return this.taskTable.rows;
+  }
+
+  flows(): readonly Flow[] {
+    return this.flowTable.all();
+  }
+
+  queueDepth(obj: string): Series {
+    return this.depth.get(obj)?.view() ?? EMPTY_SERIES;
+  }
+
+  lockHolders(obj: string): Series {
+    return this.holders.get(obj)?.view() ?? EMPTY_SERIES;
+  }
+
+  lockWaiters(obj: string): Series {
+    return this.waiters.get(obj)?.view() ?? EMPTY_SERIES;
+  }
+
+  cpu(lane: number): Series {
+    return this.cpuSeries[lane]?.view() ?? EMPTY_SERIES;
+  }
+
+  /** Event-loop utilisation samples of a lane (0..1). */
+  elu(lane: number): Series {
+    return this.eluSeries[lane]?.view() ?? EMPTY_SERIES;
+  }
+
+  output(): readonly OutputLine[] {
+    return this.lines.list;
+  }
+
+  marks(): readonly { lane: number; t: number; name: string }[] {
+    return this.markList;
+  }
+
+  errors(): readonly { lane: number; t: number; message: string; stack: string }[] {
+    return this.errorList;
+  }
+
+  run(): RunFacts {
+    return this.facts;
+  }
+
+  private table(lane: number): SpanTable {
+    let t = this.spanTables[lane];
+    if (!t) {
+      t = new SpanTable();
+      this.spanTables[lane] = t;
+    }
+    return t;
+  }
+
+  private begin(e: EventOf<Kind.Begin>, lane: number, t: number): void {
+    this.open.begin(lane, e.span, {
+      start: t,
+      cat: e.cat,
+      name: this.intern(e.name),
+      detail: this.intern(e.detail),
+      obj: this.intern(e.obj),
+      loc: this.intern(e.loc),
+    });
+    if (e.obj && LOCK_WAITS.has(e.cat)) this.series(this.waiters, e.obj).add(t, NaN, 1);
+  }
+
+  private closeSpan(lane: number, s: Parameters<SpanTable['insert']>[0]): void {
+    this.table(lane).insert(s);
+    if (s.obj !== 0 && LOCK_WAITS.has(s.cat)) this.series(this.waiters, this.strings[s.obj]).add(s.end, NaN, -1);
+  }
+
+  private exitProcess(e: EventOf<Kind.ProcExit>, t: number): void {
+    const killed = e.signal !== '' || e.code !== 0;
+    for (const id of this.laneTable.ofPid(e.pid)) {
+      const l = this.laneTable.list[id];
+      if (id !== this.laneTable.find(e.pid, 0) && l.end === l.end) continue;
+      l.end = t;
+      this.open.closeLane(id, t, killed ? Status.Error : Status.Cancelled);
+    }
+    const proc = this.laneTable.list[this.laneTable.find(e.pid, 0)];
+    proc.exitCode = e.code;
+    proc.signal = e.signal;
+  }
+
+  private declare(e: EventOf<Kind.ObjDecl>): void {
+    const o: TraceObject = { key: e.obj, type: e.type, name: e.name, capacity: e.capacity, loc: e.loc, pid: e.pid };
+    const i = this.objIndex.get(e.obj);
+    if (i === undefined) {
+      this.objIndex.set(e.obj, this.objs.length);
+      this.objs.push(o);
+    } else this.objs[i] = o;
+  }
+
+  private series(map: Map<string, StepSeries>, obj: string): StepSeries {
+    let s = map.get(obj);
+    if (!s) {
+      s = new StepSeries();
+      map.set(obj, s);
+    }
+    return s;
+  }
+
+  private laneSeries(list: StepSeries[], lane: number): StepSeries {
+    return (list[lane] ??= new StepSeries());
+  }
+}
