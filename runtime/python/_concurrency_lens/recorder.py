@@ -1,0 +1,214 @@
+"""The event channel of one process: connects to the run's socket, encodes records with `struct`
+exactly as common/wire.ts describes, buffers them and flushes from a background thread every 10 ms
+and at exit. When the runner closes the socket the process kills itself (orphan guard)."""
+
+import json
+import os
+import select
+import signal
+import socket
+import struct
+import sys
+import threading
+import _thread
+from time import monotonic_ns as now
+
+from .schema import RECORD_FIELDS, SCHEMA_VERSION, ENV_SOCKET, ENV_TOKEN, K
+
+FLUSH_SECONDS = 0.01
+_U32 = struct.Struct('<I')
+_STRDEF_HEAD = struct.Struct('<IBII')
+_CODE = {'u32': 'I', 'i32': 'i', 'str': 'I', 'f64': 'd'}
+
+
+def _compile(kind):
+    """Per kind: a struct for fixed-size records (None when a `text` field makes it variable),
+    the indexes of `str` fields and the field types."""
+    types = [ty for _, ty in RECORD_FIELDS[kind][1]]
+    strs = tuple(i for i, ty in enumerate(types) if ty == 'str')
+    fixed = None if 'text' in types else struct.Struct('<IBdii' + ''.join(_CODE[ty] for ty in types))
+    return fixed, strs, types
+
+
+_LAYOUT = {k: _compile(k) for k in RECORD_FIELDS if k != K.STR_DEF}
+
+# Per-process state; reset in fork children.
+pid = os.getpid()
+active = False
+_lock = _thread.allocate_lock()
+_send_lock = _thread.allocate_lock()
+_buf = bytearray()
+_strings = {'': 0}
+_sock = None
+_main_ident = threading.get_ident()
+_span = 0
+_keys = {}
+_tick = []  # callables run by the flusher every tick (aggregates, budgets)
+_child_hooks = []  # callables run in a fork child once it is connected
+_get_ident = threading.get_ident
+_get_native_id = threading.get_native_id
+
+
+def tid():
+    """Lane id of the calling thread: 0 for the main thread, else the native thread id (as /proc shows it)."""
+    ident = _get_ident()
+    return 0 if ident == _main_ident else _get_native_id()
+
+
+def _intern(s):
+    sid = _strings.get(s)
+    if sid is None:
+        sid = len(_strings)
+        _strings[s] = sid
+        b = s.encode('utf-8', 'replace')
+        _buf.extend(_STRDEF_HEAD.pack(13 + len(b), K.STR_DEF, sid, len(b)))
+        _buf.extend(b)
+    return sid
+
+
+def emit(kind, vals, t=None, lane=None, as_pid=None):
+    """Appends one record; `vals` are the fields in wire order, `str` fields as Python strings."""
+    if not active:
+        return
+    if t is None:
+        t = now()
+    if lane is None:
+        lane = tid()
+    fixed, strs, types = _LAYOUT[kind]
+    with _lock:
+        if strs:
+            vals = list(vals)
+            for i in strs:
+                vals[i] = _intern(str(vals[i]))
+        if fixed is not None:
+            _buf.extend(fixed.pack(fixed.size, kind, float(t), as_pid or pid, lane, *vals))
+            return
+        parts = [b'']
+        for ty, v in zip(types, vals):
+            if ty == 'text':
+                b = str(v).encode('utf-8', 'replace')
+                parts.append(_U32.pack(len(b)))
+                parts.append(b)
+            else:
+                parts.append(struct.pack('<' + _CODE[ty], v))
+        body = b''.join(parts)
+        _buf.extend(struct.pack('<IBdii', 21 + len(body), kind, float(t), as_pid or pid, lane))
+        _buf.extend(body)
+
+
+def begin(cat, name, detail='', obj='', loc='', t=None):
+    """Opens a span on the calling thread's lane and returns its id."""
+    global _span
+    _span += 1
+    sid = _span
+    emit(K.BEGIN, (sid, cat, name, detail, obj, loc), t)
+    return sid
+
+
+def end(sid, status=0):
+    """Closes a span opened by `begin`."""
+    emit(K.END, (sid, status))
+
+
+def new_key(prefix):
+    """A key unique in the run, e.g. `lock:<pid>:<n>`."""
+    n = _keys.get(prefix, 0) + 1
+    _keys[prefix] = n
+    return '%s:%d:%d' % (prefix, pid, n)
+
+
+def flush():
+    """Sends what is buffered (from any thread)."""
+    global _buf
+    with _send_lock:
+        with _lock:
+            data, _buf = _buf, bytearray()
+        if data and _sock is not None:
+            try:
+                _sock.sendall(data)
+            except OSError:
+                _orphaned()
+
+
+def _orphaned():
+    # The runner is gone or stopped the run: end this process so nothing is left behind.
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def _flusher(sock):
+    while sock is _sock:
+        try:
+            ready, _, _ = select.select([sock], [], [], FLUSH_SECONDS)
+            if ready and not sock.recv(64):
+                _orphaned()
+        except (OSError, ValueError):
+            if sock is _sock:
+                _orphaned()
+            return
+        for fn in _tick:
+            try:
+                fn()
+            except Exception:
+                pass
+        flush()
+
+
+def _connect(channel):
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    s.connect(os.environ[ENV_SOCKET])
+    hello = {'token': os.environ.get(ENV_TOKEN, ''), 'schema': SCHEMA_VERSION, 'pid': pid,
+             'runtime': 'python', 'channel': channel}
+    s.sendall(json.dumps(hello).encode() + b'\n')
+    return s
+
+
+def _redirect_output():
+    for fd, name, stream in ((1, 'stdout', sys.stdout), (2, 'stderr', sys.stderr)):
+        try:
+            if stream is not None:
+                stream.flush()
+            s = _connect(name)
+            os.dup2(s.fileno(), fd)
+            s.close()
+        except OSError:
+            pass
+
+
+def start():
+    """Connects this process (events + stdout/stderr) and starts the flusher. False when not in a run."""
+    global _sock, active
+    if not os.environ.get(ENV_SOCKET):
+        return False
+    try:
+        _sock = _connect('events')
+    except OSError:
+        return False
+    active = True
+    _redirect_output()
+    _thread.start_new_thread(_flusher, (_sock,))
+    return True
+
+
+def _after_fork_child():
+    global pid, _lock, _send_lock, _buf, _strings, _sock, _main_ident, _keys, active
+    old = _sock
+    pid = os.getpid()
+    _lock = _thread.allocate_lock()
+    _send_lock = _thread.allocate_lock()
+    _buf = bytearray()
+    _strings = {'': 0}
+    _keys = {}
+    _main_ident = threading.get_ident()
+    _sock = None
+    active = False
+    if old is not None:
+        try:
+            old.close()  # the parent's connection: leave it to the parent
+        except OSError:
+            pass
+    if start():
+        for fn in _child_hooks:
+            fn()
+
+
+os.register_at_fork(after_in_child=_after_fork_child)
