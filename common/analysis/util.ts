@@ -1,0 +1,228 @@
+/**
+ * Small helpers shared by the analyses: time ranges, percentiles, human wording of lanes, objects and
+ * durations, and a lane lookup by (pid, tid).
+ */
+import { Cat, ObjType, Role } from '../schema';
+import type { Lane, TraceObject, TraceView } from '../store/api';
+
+/** A time window in relative ns (as `TraceView` times); `t1` may be `Infinity`. */
+export interface TimeRange {
+  t0: number;
+  t1: number;
+}
+
+/** A closed span of a lane (`index` into `view.spans(lane)`), or an open one (`index` = -1). */
+export interface SpanRef {
+  lane: number;
+  index: number;
+  start: number;
+  end: number;
+}
+
+/** Whole run: everything. */
+export const ALL_TIME: TimeRange = { t0: -Infinity, t1: Infinity };
+
+/** The range to use: the one given, else the whole run. */
+export function rangeOf(range?: TimeRange): TimeRange {
+  return range ?? ALL_TIME;
+}
+
+/** Value at quantile q (0..1) of an ascending-sorted array; NaN when empty (nearest-rank). */
+export function quantile(sorted: ArrayLike<number>, q: number): number {
+  const n = sorted.length;
+  if (n === 0) return NaN;
+  const i = Math.min(n - 1, Math.max(0, Math.ceil(q * n) - 1));
+  return sorted[i];
+}
+
+/** Summary of a set of durations. */
+export interface DurationStats {
+  count: number;
+  total: number;
+  p50: number;
+  p95: number;
+  max: number;
+}
+
+/** Count, total, p50, p95 and max of `values[0..n)` (the array is sorted in place). */
+export function durationStats(values: Float64Array, n = values.length): DurationStats {
+  const v = n === values.length ? values : values.subarray(0, n);
+  v.sort();
+  let total = 0;
+  for (let i = 0; i < n; i++) total += v[i];
+  return { count: n, total, p50: quantile(v, 0.5), p95: quantile(v, 0.95), max: n ? v[n - 1] : NaN };
+}
+
+/** A growable Float64Array, for collecting durations without boxing. */
+export class F64List {
+  data = new Float64Array(16);
+  length = 0;
+  /** Appends one value. */
+  push(x: number): void {
+    if (this.length === this.data.length) {
+      const next = new Float64Array(this.data.length * 2);
+      next.set(this.data);
+      this.data = next;
+    }
+    this.data[this.length++] = x;
+  }
+}
+
+/** "1.23 s", "450 ms", "12.0 µs", "800 ns". */
+export function fmtDuration(ns: number): string {
+  if (!Number.isFinite(ns)) return '—';
+  const a = Math.abs(ns);
+  if (a >= 1e9) return `${(ns / 1e9).toFixed(a >= 1e10 ? 1 : 2)} s`;
+  if (a >= 1e6) return `${trimZeros((ns / 1e6).toFixed(a >= 1e8 ? 0 : a >= 1e7 ? 1 : 2))} ms`;
+  if (a >= 1e3) return `${(ns / 1e3).toFixed(1)} µs`;
+  return `${Math.round(ns)} ns`;
+}
+
+function trimZeros(x: string): string {
+  return x.includes('.') ? x.replace(/\.?0+$/, '') : x;
+}
+
+/** "37%". */
+export function fmtPercent(x: number): string {
+  return `${Math.round(x * 100)}%`;
+}
+
+/** Word for an object type in sentences ("lock", "queue", ...). */
+export function objTypeWord(type: number): string {
+  switch (type) {
+    case ObjType.Lock:
+      return 'lock';
+    case ObjType.RLock:
+      return 'rlock';
+    case ObjType.Semaphore:
+      return 'semaphore';
+    case ObjType.Event:
+      return 'event';
+    case ObjType.Condition:
+      return 'condition';
+    case ObjType.Queue:
+      return 'queue';
+    case ObjType.Pipe:
+      return 'pipe';
+    case ObjType.Value:
+      return 'value';
+    case ObjType.Array:
+      return 'array';
+    case ObjType.Pool:
+      return 'pool';
+    case ObjType.Manager:
+      return 'manager';
+    case ObjType.Barrier:
+      return 'barrier';
+    default:
+      return 'object';
+  }
+}
+
+/** The object type a wait category implies when the object was never declared. */
+export function typeForWait(cat: number): number {
+  switch (cat) {
+    case Cat.WaitQueueGet:
+    case Cat.WaitQueuePut:
+      return ObjType.Queue;
+    case Cat.WaitRecv:
+      return ObjType.Pipe;
+    case Cat.WaitSemaphore:
+      return ObjType.Semaphore;
+    case Cat.WaitEvent:
+      return ObjType.Event;
+    case Cat.WaitCondition:
+      return ObjType.Condition;
+    case Cat.WaitManager:
+      return ObjType.Manager;
+    default:
+      return ObjType.Lock;
+  }
+}
+
+/** What a wait category means, for sentences: "a lock", "an item from a queue", ... */
+export function waitWord(cat: number): string {
+  switch (cat) {
+    case Cat.WaitLock:
+      return 'lock';
+    case Cat.WaitQueueGet:
+      return 'queue get';
+    case Cat.WaitQueuePut:
+      return 'queue put';
+    case Cat.WaitJoin:
+      return 'join';
+    case Cat.WaitRecv:
+      return 'pipe recv';
+    case Cat.WaitResult:
+      return 'pool result';
+    case Cat.WaitSemaphore:
+      return 'semaphore';
+    case Cat.WaitEvent:
+      return 'event';
+    case Cat.WaitCondition:
+      return 'condition';
+    case Cat.WaitManager:
+      return 'manager';
+    default:
+      return 'wait';
+  }
+}
+
+/** "process 41", or "thread 3 of process 41". */
+export function laneLabel(pid: number, tid: number): string {
+  return tid === 0 ? `process ${pid}` : `thread ${tid} of process ${pid}`;
+}
+
+/** Human name of an object: its declared name, else its key. */
+export function objName(obj: TraceObject | undefined, key: string): string {
+  return obj && obj.name ? obj.name : key;
+}
+
+/** Lookups over a view's lanes and objects, built once per analysis call. */
+export class ViewIndex {
+  readonly lanes: readonly Lane[];
+  private readonly byPidTid = new Map<number, Map<number, number>>();
+  readonly objects = new Map<string, TraceObject>();
+
+  constructor(readonly view: TraceView) {
+    this.lanes = view.lanes();
+    for (const l of this.lanes) {
+      let m = this.byPidTid.get(l.pid);
+      if (!m) this.byPidTid.set(l.pid, (m = new Map()));
+      m.set(l.tid, l.id);
+    }
+    for (const o of view.objects()) this.objects.set(o.key, o);
+  }
+
+  /** Lane id of (pid, tid), or -1. */
+  lane(pid: number, tid = 0): number {
+    return this.byPidTid.get(pid)?.get(tid) ?? -1;
+  }
+
+  /** Declared type of an object key, else the type implied by `cat`. */
+  typeOf(key: string, cat: number): number {
+    return this.objects.get(key)?.type ?? typeForWait(cat);
+  }
+
+  /** "lock A" style reference to an object. */
+  describe(key: string, cat = Cat.WaitLock): string {
+    return `${objTypeWord(this.typeOf(key, cat))} ${objName(this.objects.get(key), key)}`;
+  }
+
+  /** True for pool worker lanes. */
+  isWorker(lane: number): boolean {
+    return this.lanes[lane]?.role === Role.PoolWorker;
+  }
+
+  /** End of a lane's life, or `now` while alive. */
+  laneEnd(lane: number): number {
+    const e = this.lanes[lane].end;
+    return Number.isNaN(e) ? this.view.now : e;
+  }
+
+  /** Start of a lane's life (0 when unknown). */
+  laneStart(lane: number): number {
+    const s = this.lanes[lane].start;
+    return Number.isNaN(s) ? 0 : s;
+  }
+}

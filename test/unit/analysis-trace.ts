@@ -1,0 +1,186 @@
+/**
+ * Builds small synthetic traces for the analysis tests: events are written with `RecordEncoder`, one
+ * connection per process as the runtimes do, and fed to a real `TraceStore` and `EventFacts`. Times
+ * are given in milliseconds from the start of the run.
+ */
+import { Cat, Kind, ObjType, Role, Status, type TraceEvent } from '../../common/schema';
+import { RecordEncoder, fieldNames } from '../../common/wire';
+import { TraceStore } from '../../common/store';
+import { EventFacts } from '../../common/analysis/facts';
+
+/** Absolute monotonic ns of time 0 in built traces. */
+export const BASE = 5e12;
+/** ms → absolute ns. */
+export const at = (ms: number): number => BASE + ms * 1e6;
+/** ms → ns (durations and relative times). */
+export const ms = (x: number): number => x * 1e6;
+
+interface SpanOpts {
+  name?: string;
+  detail?: string;
+  obj?: string;
+  loc?: string;
+  status?: number;
+}
+
+/** A trace under construction. */
+export class TraceBuilder {
+  readonly events: TraceEvent[] = [];
+  private spanId = 1;
+
+  private push(kind: number, tMs: number, pid: number, tid: number, fields: Record<string, number | string>): void {
+    this.events.push({ kind, t: at(tMs), pid, tid, ...fields } as TraceEvent);
+  }
+
+  /** A process living from `start` to `end` ms (open if `end` is undefined). */
+  proc(
+    pid: number,
+    start: number,
+    end?: number,
+    opts: { ppid?: number; name?: string; role?: number; code?: number } = {},
+  ): this {
+    this.push(Kind.ProcStart, start, pid, 0, {
+      ppid: opts.ppid ?? 0,
+      name: opts.name ?? `p${pid}`,
+      role: opts.role ?? Role.Process,
+    });
+    if (end !== undefined) this.push(Kind.ProcExit, end, pid, 0, { code: opts.code ?? 0, signal: '' });
+    return this;
+  }
+
+  /** Declares an object (lock, queue, value, pool...). */
+  obj(pid: number, key: string, type: number, name: string, loc = '', capacity = -1): this {
+    this.push(Kind.ObjDecl, 0, pid, 0, { obj: key, type, name, capacity, loc });
+    return this;
+  }
+
+  /** A span from `start` to `end` ms (open if `end` is undefined). */
+  span(pid: number, cat: number, start: number, end: number | undefined, o: SpanOpts = {}, tid = 0): this {
+    const span = this.spanId++;
+    this.push(Kind.Begin, start, pid, tid, {
+      span,
+      cat,
+      name: o.name ?? '',
+      detail: o.detail ?? '',
+      obj: o.obj ?? '',
+      loc: o.loc ?? '',
+    });
+    if (end !== undefined) this.push(Kind.End, end, pid, tid, { span, status: o.status ?? Status.Ok });
+    return this;
+  }
+
+  /** Holding lock `obj` from `start` to `end` (open if undefined), with its acquire and release records. */
+  hold(
+    pid: number,
+    obj: string,
+    start: number,
+    end: number | undefined,
+    loc = '',
+    fromPid = 0,
+    waited = 0,
+    tid = 0,
+  ): this {
+    this.push(Kind.LockAcquire, start, pid, tid, { obj, fromPid, waited, loc });
+    this.span(pid, Cat.Hold, start, end, { obj, loc, name: 'hold' }, tid);
+    if (end !== undefined) this.push(Kind.LockRelease, end, pid, tid, { obj });
+    return this;
+  }
+
+  /** Waits for lock `obj` from `start` to `end`, then holds it until `release` (a contended acquire). */
+  contended(
+    pid: number,
+    obj: string,
+    start: number,
+    end: number | undefined,
+    release: number | undefined,
+    loc = '',
+    fromPid = 0,
+    tid = 0,
+  ): this {
+    this.span(pid, Cat.WaitLock, start, end, { obj, loc, name: 'acquire' }, tid);
+    if (end !== undefined) this.hold(pid, obj, end, release, loc, fromPid, 1, tid);
+    return this;
+  }
+
+  /** A queue put. */
+  put(pid: number, obj: string, t: number, item: number, depth = -1): this {
+    this.push(Kind.QueuePut, t, pid, 0, { obj, item, depth });
+    return this;
+  }
+
+  /** A queue get of `putPid`'s item. */
+  get(pid: number, obj: string, t: number, putPid: number, item: number, depth = -1): this {
+    this.push(Kind.QueueGet, t, pid, 0, { obj, putPid, item, depth });
+    return this;
+  }
+
+  /** A Value write. */
+  write(pid: number, obj: string, t: number, value: number, tid = 0): this {
+    this.push(Kind.ValueWrite, t, pid, tid, { obj, index: 0, value });
+    return this;
+  }
+
+  /** A pool task from submit to result, run by `worker`. */
+  task(
+    pool: string,
+    task: number,
+    submitPid: number,
+    worker: number,
+    submit: number,
+    start: number,
+    end: number,
+    result: number,
+    chunk = 1,
+  ): this {
+    this.push(Kind.TaskSubmit, submit, submitPid, 0, {
+      pool,
+      task,
+      fn: 'work',
+      args: `${task}`,
+      chunk,
+      loc: 'snippet.py:9:5',
+    });
+    this.push(Kind.TaskStart, start, worker, 0, { pool, task });
+    this.span(worker, Cat.Task, start, end, { name: 'work', detail: `${task}` });
+    this.push(Kind.TaskEnd, end, worker, 0, { pool, task, status: Status.Ok });
+    this.push(Kind.TaskResult, result, submitPid, 0, { pool, task, status: Status.Ok });
+    return this;
+  }
+
+  /** The events sorted by time (ties keep insertion order), as the live stream would deliver them. */
+  sorted(): TraceEvent[] {
+    return this.events
+      .map((e, i) => [e, i] as const)
+      .sort((a, b) => a[0].t - b[0].t || a[1] - b[1])
+      .map((x) => x[0]);
+  }
+
+  /** Encodes every process's events on its own connection and feeds a real store and the facts. */
+  build(): { store: TraceStore; facts: EventFacts; events: TraceEvent[] } {
+    const events = this.sorted();
+    const encoders = new Map<number, RecordEncoder>();
+    for (const e of events) {
+      let enc = encoders.get(e.pid);
+      if (!enc) encoders.set(e.pid, (enc = new RecordEncoder()));
+      const rec = e as unknown as Record<string, number | string>;
+      enc.add(
+        e.kind,
+        e.t,
+        e.pid,
+        e.tid,
+        (fieldNames(e.kind) ?? []).map((n) => rec[n]),
+      );
+    }
+    const store = new TraceStore();
+    const facts = new EventFacts();
+    // One connection after the other: the store sorts spans that arrive out of order.
+    const chunks = [...encoders.values()].map((enc, conn) => ({ conn, bytes: enc.take() }));
+    for (const c of chunks) {
+      store.ingest(c);
+      facts.ingest(c);
+    }
+    return { store, facts, events };
+  }
+}
+
+export { Cat, Kind, ObjType, Role, Status };
