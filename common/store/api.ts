@@ -119,6 +119,33 @@ export interface OutputLine {
   text: string;
 }
 
+/**
+ * Point records (queue put/get, lock acquire/release, pipe send/recv, value writes, aggregates) as
+ * parallel columns in arrival order; numeric fields in wire order go to `a`, `b`, `c`. Arrays may be
+ * longer than `count`.
+ */
+export interface PointColumns {
+  readonly count: number;
+  /** `Kind` of each record. */
+  readonly kind: Uint8Array;
+  readonly t: Float64Array;
+  readonly lane: Int32Array;
+  /** String id of the object key. */
+  readonly obj: Uint32Array;
+  readonly a: Float64Array;
+  readonly b: Float64Array;
+  readonly c: Float64Array;
+  /** String id of the other string field (0 if none). */
+  readonly s: Uint32Array;
+}
+
+/** A lane in display order with its nesting level in the process tree. */
+export interface LaneTreeRow {
+  lane: number;
+  /** 0 for root processes, +1 per parent process; threads sit one level below their process. */
+  level: number;
+}
+
 /** Read access to a trace. */
 export interface TraceView {
   /** Monotonic ns of relative time 0. */
@@ -147,4 +174,12 @@ export interface TraceView {
   errors(): readonly { lane: number; t: number; message: string; stack: string }[];
   /** Run-level facts written by the runner. */
   run(): { snippet: string; runtime: string; endReason: string; exitCode: number; end: number };
+  /** Lanes in display order (each process, its threads, its child processes). Optional. */
+  laneTree?(): readonly LaneTreeRow[];
+  /** Point records, for exporters. Optional. */
+  points?(): PointColumns;
+  /** Values written to element `index` of a shared Value/Array over time. Optional. */
+  values?(obj: string, index?: number): Series;
+  /** Event-loop utilisation samples of a lane (0..1). Optional. */
+  elu?(lane: number): Series;
 }

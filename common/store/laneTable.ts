@@ -3,15 +3,8 @@
  * or by the first event of a (pid, tid) never seen before, with dense ids in order of appearance.
  * `tree()` orders them for display: each process, then its threads, then its child processes.
  */
-import type { Lane } from './api';
+import type { Lane, LaneTreeRow } from './api';
 import { Role } from '../schema';
-
-/** A lane in display order with its nesting level in the process tree. */
-export interface LaneTreeRow {
-  lane: number;
-  /** 0 for root processes, +1 per parent process; threads sit one level below their process. */
-  level: number;
-}
 
 /** Lanes by id and by (pid, tid). */
 export class LaneTable {

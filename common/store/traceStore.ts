@@ -4,14 +4,27 @@
  * arrive in order; across connections they may interleave out of order, which every table handles
  * by sorted insertion. `version` increases on every change so a painter knows when to redraw.
  */
-import type { Flow, Lane, OpenSpan, OutputLine, Series, SpanColumns, TaskRow, TraceObject, TraceView } from './api';
+import type {
+  Flow,
+  Lane,
+  LaneTreeRow,
+  OpenSpan,
+  PointColumns,
+  OutputLine,
+  Series,
+  SpanColumns,
+  TaskRow,
+  TraceObject,
+  TraceView,
+} from './api';
 import type { Chunk } from '../protocol';
 import { Cat, Kind, Status, type EventOf, type TraceEvent } from '../schema';
 import { WireDecoder } from '../wire';
 import { FlowTable } from './flowTable';
-import { LaneTable, type LaneTreeRow } from './laneTable';
+import { LaneTable } from './laneTable';
 import { OpenSpans } from './openSpans';
 import { OutputLines } from './outputLines';
+import { PointLog } from './pointLog';
 import { SpanTable } from './spanTable';
 import { EMPTY_SERIES, StepSeries } from './stepSeries';
 import { TaskTable } from './taskTable';
@@ -62,6 +75,9 @@ export class TraceStore implements TraceView {
   private readonly waiters = new Map<string, StepSeries>();
   private readonly cpuSeries: StepSeries[] = [];
   private readonly eluSeries: StepSeries[] = [];
+  private readonly valueSeries = new Map<string, StepSeries>();
+  private readonly pointLog = new PointLog();
+  private readonly internFn = (str: string): number => this.intern(str);
   private readonly lines = new OutputLines();
   private readonly markList: { lane: number; t: number; name: string }[] = [];
   private readonly errorList: { lane: number; t: number; message: string; stack: string }[] = [];
@@ -98,7 +114,9 @@ export class TraceStore implements TraceView {
     const t = e.t - this.origin;
     if (t > this.now) this.now = t;
     this.version++;
-    const lane = this.laneTable.ensure(e.pid, e.tid, t);
+    // The runner's own run records belong to no lane.
+    const lane = e.kind === Kind.RunStart || e.kind === Kind.RunEnd ? -1 : this.laneTable.ensure(e.pid, e.tid, t);
+    if (PointLog.keeps(e.kind)) this.pointLog.add(e, t, lane, this.internFn);
     switch (e.kind) {
       case Kind.ProcStart:
         this.laneTable.setProcess(e.pid, e.ppid, e.name, e.role, t);
@@ -189,6 +207,8 @@ export class TraceStore implements TraceView {
         this.open.closeAll(t, Status.Cancelled);
         break;
       case Kind.ValueWrite:
+        this.series(this.valueSeries, `${e.obj}\u0000${e.index}`).add(t, e.value, 0);
+        break;
       case Kind.Aggregate:
         break;
       default:
@@ -274,6 +294,16 @@ export class TraceStore implements TraceView {
   /** Event-loop utilisation samples of a lane (0..1). */
   elu(lane: number): Series {
     return this.eluSeries[lane]?.view() ?? EMPTY_SERIES;
+  }
+
+  /** Values written to element `index` of a shared Value/Array over time. */
+  values(obj: string, index = 0): Series {
+    return this.valueSeries.get(`${obj}\u0000${index}`)?.view() ?? EMPTY_SERIES;
+  }
+
+  /** Queue, lock, pipe, value and aggregate records as columns, in arrival order (for exporters). */
+  points(): PointColumns {
+    return this.pointLog;
   }
 
   output(): readonly OutputLine[] {
