@@ -1,0 +1,357 @@
+/**
+ * The runner: starts a snippet's root process under its runtime, collects every process's records
+ * over the run's private socket, enforces the time and process limits, samples CPU, and ends the
+ * whole process tree on stop, timeout, limit, crash or its own exit. No `vscode` here: the CLI, the
+ * extension and the tests all use this.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { statSync } from 'node:fs';
+import { extname, resolve } from 'node:path';
+import type { Chunk } from '../common/protocol';
+import { ENV, Kind, Stream, type Hello, type TraceEvent } from '../common/schema';
+import type { TraceView } from '../common/store/api';
+import { Collector } from './collector';
+import { trackRun } from './exitHook';
+import { launcherFor } from './launch/registry';
+import { isLaunchError } from './launch/types';
+import { LineSplitter } from './lines';
+import { CpuSampler } from './proc/sampler';
+import { ProcessTree } from './proc/tree';
+import { makeRunDir, removeRunDir } from './runDir';
+import { RunnerRecords, nowNs } from './runnerRecords';
+import * as R from './runResult';
+import { createStore, type IngestingStore } from './store';
+
+export type { EndReason, RunResult } from './runResult';
+
+/** What to run and within which limits. */
+export interface RunOptions {
+  /** Path of the snippet (`.js`, `.ts`, `.py`, ...), relative to `cwd`. */
+  snippet: string;
+  /** Wall-time limit in ms (default 60 000). */
+  timeoutMs?: number;
+  /** Most processes alive at once, the root included (default 64). */
+  maxProcs?: number;
+  /** Node executable (default: the one running the engine). */
+  nodePath?: string;
+  /** Python executable (default: `python3` on PATH). */
+  pythonPath?: string;
+  /** Working directory of the root process (default: the runner's). */
+  cwd?: string;
+  /** Extra environment variables for every process of the run. */
+  env?: Record<string, string>;
+  /** Arguments passed to the snippet. */
+  args?: string[];
+  /** How long stopped processes get between SIGTERM and SIGKILL (default 500 ms). */
+  graceMs?: number;
+  /** Replaces the Node runtime's `boot.js` (tests, other builds). */
+  nodeBoot?: string;
+}
+
+/** A live (or finished) run. */
+export interface Run {
+  /** Absolute path of the snippet. */
+  readonly snippet: string;
+  /** The trace so far, kept live (built on first use). */
+  readonly store: TraceView;
+  /** Every raw chunk so far, in arrival order (a panel snapshot is these, replayed). */
+  readonly chunks: readonly Chunk[];
+  /** Calls `cb` for every new chunk; returns the unsubscribe function. */
+  onChunk(cb: (c: Chunk) => void): () => void;
+  /** Calls `cb` for every output line of any process; returns the unsubscribe function. */
+  onOutput(cb: (line: OutputEvent) => void): () => void;
+  /** Settles once the run has ended and nothing of it is left running. */
+  readonly done: Promise<R.RunResult>;
+  /** Ends the whole process tree; resolves when nothing of it is left. */
+  stop(): Promise<void>;
+}
+
+/** A line of output, attributed to the process that wrote it. */
+export interface OutputEvent {
+  pid: number;
+  stream: 'stdout' | 'stderr';
+  text: string;
+}
+
+/** Raw output recorded per run before further lines are only counted. */
+export const MAX_OUTPUT_BYTES = 32 * 1024 * 1024;
+const TICK_MS = 10;
+const SCAN_EVERY_TICKS = 10;
+
+/** Starts a run; errors (bad file, syntax error, ...) end it with reason 'error' instead of throwing. */
+export function startRun(opts: RunOptions): Run {
+  return new LiveRun(opts);
+}
+
+class LiveRun implements Run {
+  readonly snippet: string;
+  readonly chunks: Chunk[] = [];
+  readonly done: Promise<R.RunResult>;
+  private resolveDone!: (r: R.RunResult) => void;
+  private readonly chunkListeners = new Set<(c: Chunk) => void>();
+  private readonly outputListeners = new Set<(l: OutputEvent) => void>();
+  private storeImpl?: IngestingStore;
+  private readonly records = new RunnerRecords((c) => this.pushChunk(c));
+  private readonly t0 = nowNs();
+  private readonly token = randomBytes(16).toString('hex');
+  private readonly sampler = new CpuSampler();
+  private readonly connRuntime = new Map<number, string>();
+  /** pids that reported ProcStart → whether they have exited. */
+  private readonly started = new Map<number, boolean>();
+  private readonly timeoutMs: number;
+  private readonly maxProcs: number;
+  private readonly graceMs: number;
+  private collector?: Collector;
+  private tree?: ProcessTree;
+  private child?: ChildProcess;
+  private runDir?: string;
+  private ending?: { reason: 'stopped' | 'timeout' | 'proc-limit'; message: string };
+  private killing?: Promise<void>;
+  private finished = false;
+  private timers: NodeJS.Timeout[] = [];
+  private ticks = 0;
+  private outputBytes = 0;
+  private droppedLines = 0;
+  private flushQueued = false;
+  private untrack?: () => void;
+
+  constructor(private readonly opts: RunOptions) {
+    this.snippet = resolve(opts.cwd ?? process.cwd(), opts.snippet);
+    this.timeoutMs = opts.timeoutMs ?? 60_000;
+    this.maxProcs = opts.maxProcs ?? 64;
+    this.graceMs = opts.graceMs ?? 500;
+    this.done = new Promise((r) => (this.resolveDone = r));
+    this.start().catch((err: Error) => this.finish('error', R.EXIT_CODES.error, `internal error: ${err.message}`));
+  }
+
+  get store(): TraceView {
+    if (!this.storeImpl) {
+      const store = createStore();
+      for (const c of this.chunks) store.ingest(c);
+      this.storeImpl = store;
+    }
+    return this.storeImpl;
+  }
+
+  onChunk(cb: (c: Chunk) => void): () => void {
+    this.chunkListeners.add(cb);
+    return () => this.chunkListeners.delete(cb);
+  }
+
+  onOutput(cb: (l: OutputEvent) => void): () => void {
+    this.outputListeners.add(cb);
+    return () => this.outputListeners.delete(cb);
+  }
+
+  stop(): Promise<void> {
+    this.end('stopped', '', this.graceMs);
+    return this.done.then(() => undefined);
+  }
+
+  /** Connections dropped by the collector (bad token, bad hello, corrupt stream). */
+  get droppedConnections(): number {
+    return this.collector?.droppedConnections ?? 0;
+  }
+
+  private async start(): Promise<void> {
+    const pick = launcherFor(this.snippet, this.opts.nodeBoot);
+    this.records.runStart(this.t0, this.snippet, 'runtime' in pick ? pick.runtime : extname(this.snippet));
+    if ('error' in pick) return this.finish('error', R.EXIT_CODES.error, pick.error);
+    if (!isFile(this.snippet)) return this.finish('error', R.EXIT_CODES.error, `${this.snippet}: no such file`);
+    const { dir, socket } = makeRunDir();
+    this.runDir = dir;
+    this.collector = new Collector(this.token, {
+      hello: (conn, h) => this.onHello(conn, h),
+      chunk: (c) => this.pushChunk(c),
+      event: (conn, e) => this.onEvent(conn, e),
+      line: (pid, stream, text) => this.rawLine(pid, stream, text),
+    });
+    await this.collector.listen(socket);
+    const cwd = this.opts.cwd ?? process.cwd();
+    const env: Record<string, string> = {};
+    for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+    Object.assign(env, this.opts.env, {
+      [ENV.socket]: socket,
+      [ENV.token]: this.token,
+      [ENV.runDir]: dir,
+      [ENV.snippet]: this.snippet,
+      [ENV.maxProcs]: String(this.maxProcs),
+    });
+    const plan = await pick.launcher.prepare({
+      snippet: this.snippet,
+      runDir: dir,
+      env,
+      cwd,
+      args: this.opts.args ?? [],
+      nodePath: this.opts.nodePath ?? process.execPath,
+      pythonPath: this.opts.pythonPath,
+    });
+    if (isLaunchError(plan)) return this.finish('error', R.EXIT_CODES.error, plan.error);
+    if (this.ending) return this.finish(this.ending.reason, R.EXIT_CODES[this.ending.reason], this.ending.message);
+    this.spawnRoot(plan.command, plan.args, plan.env, cwd);
+  }
+
+  private spawnRoot(command: string, args: string[], env: Record<string, string>, cwd: string): void {
+    const child = spawn(command, args, {
+      cwd,
+      env,
+      detached: process.platform !== 'win32',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true,
+    });
+    this.child = child;
+    if (child.pid === undefined) {
+      child.once('error', (err) => this.finish('error', 127, `cannot start ${command}: ${err.message}`));
+      return;
+    }
+    const pid = child.pid;
+    this.tree = new ProcessTree(pid, ENV.token, this.token);
+    this.untrack = trackRun({ killNow: () => this.tree?.killNow(), stop: () => this.stop() });
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const lines = new LineSplitter((text) => this.rawLine(pid, stream, text));
+      child[stream]!.on('data', (d: Buffer) => lines.push(d));
+      child[stream]!.on('end', () => lines.end());
+    }
+    child.on('exit', (code, signal) => void this.onRootExit(code, signal));
+    this.timers.push(setTimeout(() => this.end('timeout', R.timeoutMessage(this.timeoutMs), this.graceMs), this.timeoutMs));
+    this.timers.push(setInterval(() => this.tick(), TICK_MS));
+    for (const t of this.timers) t.unref();
+  }
+
+  private tick(): void {
+    const t = nowNs();
+    const samples = this.sampler.tick(t);
+    if (samples.length > 0) this.records.samples(t, samples);
+    if (++this.ticks % SCAN_EVERY_TICKS === 0) this.checkProcLimit();
+  }
+
+  private checkProcLimit(): void {
+    if (!this.tree || this.ending) return;
+    if (this.tree.scan() > this.maxProcs) this.end('proc-limit', R.procLimitMessage(this.maxProcs), 0);
+  }
+
+  /** Starts ending the run (first reason wins); the root's exit then finishes it. */
+  private end(reason: 'stopped' | 'timeout' | 'proc-limit', message: string, graceMs: number): void {
+    if (this.ending || this.finished) return;
+    this.ending = { reason, message };
+    if (this.tree) this.killing = this.tree.kill(graceMs);
+  }
+
+  private async onRootExit(code: number | null, signal: NodeJS.Signals | null): Promise<void> {
+    const t = nowNs();
+    const tree = this.tree!;
+    this.records.procExit(t, tree.rootPid, code ?? -1, signal ?? '');
+    this.started.set(tree.rootPid, true);
+    const leftovers = this.ending ? 0 : tree.scan(true);
+    await this.killing;
+    await tree.kill(this.ending ? 0 : this.graceMs);
+    await this.collector?.waitIdle(1000);
+    await waitClosed(this.child!, 1000);
+    const wall = t - this.t0;
+    if (this.ending) {
+      const { reason, message } = this.ending;
+      return this.finish(reason, R.EXIT_CODES[reason], message || `stopped after ${R.secs(wall)}`);
+    }
+    const exitCode = signal ? R.signalExitCode(signal) : (code ?? 1);
+    this.finish(signal ? 'crash' : 'exit', exitCode, R.exitMessage(code, signal, wall, leftovers));
+  }
+
+  private finish(reason: R.EndReason, exitCode: number, message: string): void {
+    if (this.finished) return;
+    this.finished = true;
+    for (const t of this.timers) clearInterval(t);
+    const t = nowNs();
+    if (this.droppedLines > 0) {
+      const note = `[concurrency-lens] ${this.droppedLines} more lines of output were not recorded (limit ${MAX_OUTPUT_BYTES >> 20} MiB)`;
+      this.records.output(t, this.tree?.rootPid ?? 0, 'stderr', note);
+      this.emitOutput({ pid: this.tree?.rootPid ?? 0, stream: 'stderr', text: note });
+    }
+    for (const [pid, exited] of this.started) {
+      if (!exited) this.records.procExit(t, pid, -1, this.tree?.lastSignal === 'SIGTERM' ? 'SIGTERM' : 'SIGKILL');
+    }
+    this.records.runEnd(t, reason, exitCode);
+    void this.collector?.close();
+    if (this.runDir) removeRunDir(this.runDir);
+    this.untrack?.();
+    this.resolveDone({ exitCode, reason, message, wallNs: t - this.t0 });
+  }
+
+  private onHello(conn: number, h: Hello): void {
+    this.tree?.add(h.pid);
+    if (conn >= 0) this.connRuntime.set(conn, h.runtime);
+    if (h.runtime !== 'node') this.sampler.watch(h.pid);
+  }
+
+  private onEvent(conn: number, e: TraceEvent): void {
+    switch (e.kind) {
+      case Kind.ProcStart:
+        this.tree?.add(e.pid);
+        if (!this.started.has(e.pid)) this.started.set(e.pid, false);
+        if (this.connRuntime.get(conn) !== 'node') this.sampler.watch(e.pid);
+        if (this.started.size > this.maxProcs) this.checkProcLimit();
+        break;
+      case Kind.ProcExit:
+        this.started.set(e.pid, true);
+        break;
+      case Kind.ThreadStart:
+        this.sampler.watchThread(e.pid, e.tid);
+        break;
+      case Kind.Output: {
+        const stream = e.stream === Stream.Stderr ? 'stderr' : 'stdout';
+        const lines = e.text.split('\n');
+        if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+        for (const text of lines) this.emitOutput({ pid: e.pid, stream, text });
+        break;
+      }
+    }
+  }
+
+  private rawLine(pid: number, stream: 'stdout' | 'stderr', text: string): void {
+    if (this.finished) return;
+    this.outputBytes += text.length + 1;
+    if (this.outputBytes > MAX_OUTPUT_BYTES) {
+      this.droppedLines++;
+      return;
+    }
+    this.records.output(nowNs(), pid, stream, text);
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      queueMicrotask(() => {
+        this.flushQueued = false;
+        this.records.flush();
+      });
+    }
+    this.emitOutput({ pid, stream, text });
+  }
+
+  private emitOutput(line: OutputEvent): void {
+    for (const l of this.outputListeners) l(line);
+  }
+
+  private pushChunk(c: Chunk): void {
+    this.chunks.push(c);
+    this.storeImpl?.ingest(c);
+    for (const l of this.chunkListeners) l(c);
+  }
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile();
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves when the child's stdio has closed, or after `ms` (a grandchild may still hold the pipes). */
+function waitClosed(child: ChildProcess, ms: number): Promise<void> {
+  if (child.stdout?.readableEnded !== false && child.stderr?.readableEnded !== false) return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    child.once('close', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}

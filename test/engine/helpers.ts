@@ -1,0 +1,63 @@
+/** Shared helpers for engine tests: snippet files in a temp dir, the stand-in boot, /proc checks. */
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as esbuild from 'esbuild';
+
+const work = mkdtempSync(join(tmpdir(), 'cl-test-'));
+let bootPath: string | undefined;
+
+/** Writes `text` to a fresh snippet file named `name` and returns its path. */
+export function snippetFile(name: string, text: string): string {
+  const dir = mkdtempSync(join(work, 's-'));
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+
+/** The stand-in runtime bootstrap (fixtures/wireBoot.ts), bundled once per test process. */
+export function wireBoot(): string {
+  if (!bootPath) {
+    bootPath = join(work, 'wireBoot.js');
+    esbuild.buildSync({
+      entryPoints: [join(__dirname, 'fixtures', 'wireBoot.ts')],
+      outfile: bootPath,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      logLevel: 'silent',
+    });
+  }
+  return bootPath;
+}
+
+/** Pids of live (non-zombie) processes whose environment carries `NAME=value`. */
+export function processesWithEnv(entry: string): number[] {
+  const out: number[] = [];
+  const needle = Buffer.from(entry);
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name) || +name === process.pid) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'latin1');
+      if (stat.slice(stat.lastIndexOf(')') + 2)[0] === 'Z') continue;
+      const env = readFileSync(`/proc/${name}/environ`);
+      if (env.includes(needle)) out.push(+name);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
+
+/** True while a process with this pid exists and is not a zombie. */
+export function isAlive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
+}
+
+/** Resolves after `ms`. */
+export const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
