@@ -33,7 +33,7 @@ const FLOW_FOR_WAIT: Partial<Record<number, Flow['kind']>> = {
 export class ReleaseIndex {
   private readonly into = new Map<number, Flow[]>();
   private readonly getsOf = new Map<string, Flow[]>();
-  private readonly exits: { lane: number; pid: number; t: number }[] = [];
+  private readonly exits: { lane: number; t: number }[] = [];
 
   constructor(private readonly ix: ViewIndex) {
     for (const f of ix.view.flows()) {
@@ -49,8 +49,7 @@ export class ReleaseIndex {
     }
     for (const l of this.into.values()) l.sort((a, b) => a.toT - b.toT);
     for (const l of this.getsOf.values()) l.sort((a, b) => a.toT - b.toT);
-    for (const lane of ix.lanes)
-      if (lane.tid === 0 && !Number.isNaN(lane.end)) this.exits.push({ lane: lane.id, pid: lane.pid, t: lane.end });
+    for (const lane of ix.lanes) if (!Number.isNaN(lane.end)) this.exits.push({ lane: lane.id, t: lane.end });
     this.exits.sort((a, b) => a.t - b.t);
   }
 
@@ -78,7 +77,7 @@ export class ReleaseIndex {
         this.exits,
         end + SLACK_NS,
         start,
-        (x) => x.lane !== lane && (targets.size === 0 || targets.has(x.pid)),
+        (x) => x.lane !== lane && (targets.size === 0 || targets.has(x.lane)),
       );
       return e ? { lane: e.lane, t: Math.min(e.t, end), via: 'exit', obj } : null;
     }
@@ -87,17 +86,24 @@ export class ReleaseIndex {
 }
 
 /**
- * Pids a join waits for: numbers in the span's object key or detail that name a process of the run
- * (runtimes write e.g. `proc:41` or `pid 41`). Empty when the span does not say (a pool join).
+ * Lanes a join waits for: `proc:<pid>` and `thread:<pid>:<tid>` keys (as the runtimes write them), or
+ * numbers in an undeclared key or the detail that name a process of the run. Empty when the span does
+ * not say (a pool join): then any exit during the wait may have ended it.
  */
 export function joinTargets(ix: ViewIndex, obj: string, detail: string): Set<number> {
   const out = new Set<number>();
+  const thread = /^thread:(\d+):(\d+)$/.exec(obj);
+  if (thread) {
+    const lane = ix.lane(Number(thread[1]), Number(thread[2]));
+    if (lane >= 0) out.add(lane);
+    return out;
+  }
   // A declared object (a pool) is not a process; `lock:<creatorPid>:<n>`-style keys name their creator.
   if (ix.objects.has(obj)) return out;
   for (const text of [obj, detail]) {
     for (const m of text.matchAll(/\d+/g)) {
-      const pid = Number(m[0]);
-      if (ix.lane(pid) >= 0) out.add(pid);
+      const lane = ix.lane(Number(m[0]), 0);
+      if (lane >= 0) out.add(lane);
     }
   }
   return out;
