@@ -16,6 +16,7 @@ def internal(filename):
     if r is None:
         r = (
             filename.startswith('<frozen')
+            or filename == '<string>'
             or filename.startswith(_HOOK_DIR)
             or (filename.startswith(_STDLIB) and 'site-packages' not in filename)
         )
@@ -76,3 +77,16 @@ def short(value, limit=40):
     except Exception:
         r = '<%s>' % type(value).__name__
     return r if len(r) <= limit else r[: limit - 1] + '…'
+
+
+def var_name(location, default):
+    """The variable a user statement assigns (`q = Queue()` → 'q'), else `default`."""
+    import linecache
+    import re
+
+    try:
+        path, line, _ = location.rsplit(':', 2)
+        m = re.match(r'\s*(?:self\.)?([A-Za-z_]\w*)\s*(?::[^=]*)?=[^=]', linecache.getline(path, int(line)))
+    except ValueError:
+        m = None
+    return m.group(1) if m else default
