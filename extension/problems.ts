@@ -6,10 +6,18 @@ import { errorHeadline, findErrorLoc } from './locations';
 export type RunProblems = vscode.DiagnosticCollection;
 
 /**
- * Turns a failed run into what a user can act on: a Diagnostic plus a notification with "Go to
- * Error" for an error located in the snippet, "Open Settings" for a missing interpreter.
+ * Turns a failed or limited run into what a user can act on: a Diagnostic plus a notification with "Go to
+ * Error" for an error located in the snippet, "Open Settings" for a missing interpreter or a limit that was hit.
  */
 export function reportRunProblems(problems: RunProblems, snippet: vscode.Uri, o: RunOutcome): void {
+  if (o.reason === 'timeout' || o.reason === 'proc-limit') {
+    const key = o.reason === 'timeout' ? 'timeLimitSeconds' : 'processLimit';
+    const open = 'Open Settings';
+    void vscode.window.showWarningMessage(`Concurrency Lens: ${o.message}`, open).then((c) => {
+      if (c === open) void vscode.commands.executeCommand('workbench.action.openSettings', `concurrencyLens.${key}`);
+    });
+    return;
+  }
   if (o.phase !== 'failed') return;
   if (o.missingInterpreter) {
     const key = o.missingInterpreter === 'python' ? 'pythonPath' : 'nodePath';

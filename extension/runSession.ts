@@ -49,7 +49,10 @@ export class RunSession implements FeedSource, vscode.Disposable {
     this.done = this.handle.done.then(
       (o) => this.finish(o, output),
       (e: unknown) =>
-        this.finish({ phase: 'failed', exitCode: null, message: String(e), errorText: String(e) }, output),
+        this.finish(
+          { phase: 'failed', reason: 'error', exitCode: null, message: String(e), errorText: String(e) },
+          output,
+        ),
     );
   }
 
@@ -67,16 +70,15 @@ export class RunSession implements FeedSource, vscode.Disposable {
   }
 
   private finish(o: RunOutcome, output: vscode.OutputChannel): RunOutcome {
-    const outcome = this.stopping && o.phase !== 'failed' ? { ...o, message: `Stopped. ${o.message}`.trim() } : o;
-    output.appendLine(`── ${outcome.message}`);
+    output.appendLine(`── ${o.message}`);
     this.setState({
-      phase: outcome.phase,
-      message: outcome.message,
-      exitCode: outcome.exitCode,
+      phase: o.phase,
+      message: o.message,
+      exitCode: o.exitCode,
       canStop: false,
       canRerun: true,
     });
-    return outcome;
+    return o;
   }
 
   private setState(s: Partial<RunSession['state']>): void {

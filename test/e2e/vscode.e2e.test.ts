@@ -1,0 +1,196 @@
+// End to end in a real VS Code: code-server (installed by scripts/setup.sh into .e2e/) with the
+// packaged .vsix, driven by headless Chromium. Open a sample, run a snippet, see one lane per PID
+// appear live, press Stop and find no process of the run left in /proc, export the trace and open it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, FrameLocator, Page } from 'playwright-core';
+import { findCodeServer, startCodeServer, type CodeServer } from './codeServer';
+import { packageVsix } from './packageVsix';
+import { findRunProcesses } from './runProcesses';
+import { answerFileDialog, launchBrowser, openWorkbench, panelFrame, runCommand, screenshot } from './workbench';
+
+const t0 = Date.now();
+const log = (s: string) => console.log(`# [e2e +${((Date.now() - t0) / 1000).toFixed(1)}s] ${s}`);
+
+/** A snippet with a root and three worker processes that keep running until stopped. */
+const SNIPPET = `import multiprocessing as mp
+import time
+
+def work(n):
+    while True:
+        time.sleep(0.05)
+
+if __name__ == '__main__':
+    workers = [mp.Process(target=work, args=(i,), name=f'worker-{i}') for i in range(3)]
+    for w in workers:
+        w.start()
+    print('started', [w.pid for w in workers], flush=True)
+    for w in workers:
+        w.join()
+`;
+
+/** PIDs of the process lanes (tid 0) the panel lists, from the lane labels' keys (`lane:<pid>:<tid>`). */
+async function lanePids(panel: FrameLocator): Promise<number[]> {
+  const keys = await panel
+    .locator('.label.kind-lane')
+    .evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.key ?? ''));
+  return [
+    ...new Set(
+      keys
+        .map((k) => /^lane:(\d+):0$/.exec(k)?.[1])
+        .filter(Boolean)
+        .map(Number),
+    ),
+  ].sort((a, b) => a - b);
+}
+
+async function until<T>(what: string, ms: number, probe: () => Promise<T | undefined> | T | undefined): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+const python = (() => {
+  try {
+    return execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim();
+  } catch {
+    return '';
+  }
+})();
+
+test(
+  'in code-server: sample, live lanes per PID, Stop leaves no process, export and open a trace',
+  {
+    timeout: 300_000,
+    skip: findCodeServer() ? false : 'code-server is not installed (run: bash scripts/setup.sh)',
+  },
+  async () => {
+    const work = mkdtempSync(join(tmpdir(), 'cl-vsix-'));
+    const vsix = packageVsix(join(work, 'concurrency-lens.vsix'));
+    log(`packaged ${vsix}`);
+    let server: CodeServer | undefined;
+    let browser: Browser | undefined;
+    let page: Page | undefined;
+    try {
+      // The profile's HOME is private, so a version manager's shim would not find its interpreters.
+      server = await startCodeServer(vsix, {
+        'concurrencyLens.pythonPath': python,
+        'concurrencyLens.tracesFolder': 'traces',
+        'concurrencyLens.timeLimitSeconds': 120,
+      });
+      log(`code-server up (pid ${server.pid})`);
+      const snippet = join(server.workspace, 'lanes.py');
+      writeFileSync(snippet, SNIPPET);
+      browser = await launchBrowser();
+      page = await openWorkbench(browser, server.url, log);
+      log('workbench up');
+
+      // Open Sample…: the quick pick lists the bundled samples and opens the one picked.
+    if (!process.env.E2E_SKIP_SAMPLE) {
+      await runCommand(page, 'Concurrency Lens: Open Sample', log);
+      const sampleRow = page.locator('.quick-input-list .monaco-list-row', { hasText: /\.(?:ts|js|py)\b/ }).first();
+      await sampleRow.waitFor({ timeout: 15_000 });
+      const sampleLabel = (await sampleRow.locator('.label-name').first().textContent())?.trim() ?? '';
+      await page.keyboard.press('Enter');
+      await page.locator('.tabs-container .tab', { hasText: sampleLabel }).waitFor({ timeout: 15_000 });
+      log(`sample ${sampleLabel} opened`);
+    }
+
+    // Open the workspace snippet and run it.
+      await page.keyboard.press('Control+P');
+      const input = page.locator('.quick-input-widget input').first();
+      await input.fill('lanes.py');
+      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'lanes.py' }).first().waitFor();
+      await page.keyboard.press('Enter');
+      await page.locator('.tabs-container .tab.active', { hasText: 'lanes.py' }).waitFor({ timeout: 15_000 });
+      await runCommand(page, 'Concurrency Lens: Run and Visualize', log);
+
+      // Live: one lane per PID of the run, while the run is still going.
+      const panel = panelFrame(page);
+      const statusItem = page.locator('#workbench\\.parts\\.statusbar', { hasText: 'lanes.py' });
+      await statusItem.waitFor({ timeout: 30_000 });
+      const pids = await until('a lane for each process of the run', 60_000, async () => {
+        const procs = findRunProcesses(server!.dir)
+          .map((p) => p.pid)
+          .sort((a, b) => a - b);
+        const lanes = await lanePids(panel).catch(() => []);
+        return procs.length === 4 && JSON.stringify(procs) === JSON.stringify(lanes) ? lanes : undefined;
+      });
+      log(`live lanes for pids ${pids.join(', ')}`);
+      assert.ok(await statusItem.isVisible(), 'the run is still live while its lanes are shown');
+      assert.equal(
+        await panel.locator('.label.kind-lane', { hasText: 'worker-1' }).count(),
+        1,
+        'lanes carry process names',
+      );
+      await screenshot(page, '1-live-lanes');
+
+      // Stop from the panel: the whole tree goes, nothing of the run is left.
+      await panel.locator('button.stop:not([disabled])').click();
+      const left = await until('the run to end after Stop', 20_000, () => {
+        const procs = findRunProcesses(server!.dir);
+        return procs.length === 0 ? procs : undefined;
+      });
+      assert.deepEqual(left, []);
+      for (const pid of pids)
+        assert.ok(!existsSync(`/proc/${pid}/environ`) || isZombieOrOther(pid), `pid ${pid} is gone`);
+      await statusItem.waitFor({ state: 'hidden', timeout: 15_000 });
+      await panel.locator('button.stop[disabled]').waitFor({ timeout: 15_000 });
+      log('stopped: no process of the run is left');
+      await screenshot(page, '2-stopped');
+
+      // The finished run was saved to the traces folder; Export Trace… writes what the panel shows.
+      const saved = await until('the saved trace', 15_000, () => {
+        const dir = join(server!.workspace, 'traces');
+        return existsSync(dir) ? readdirSync(dir).find((f) => f.endsWith('.trace.json')) : undefined;
+      });
+      log(`saved ${saved}`);
+      const exported = join(server.workspace, 'exported.trace.json');
+      await runCommand(page, 'Concurrency Lens: Export Trace', log);
+      await answerFileDialog(page, exported);
+      const trace = await until('the exported trace', 15_000, () =>
+        existsSync(exported)
+          ? (JSON.parse(readFileSync(exported, 'utf8')) as { traceEvents: { pid: number }[] })
+          : undefined,
+      );
+      const tracePids = new Set(trace.traceEvents.map((e) => e.pid));
+      for (const pid of pids) assert.ok(tracePids.has(pid), `exported trace has pid ${pid}`);
+
+      // Open Trace…: the exported file shows the same process lanes.
+      await runCommand(page, 'Concurrency Lens: Open Trace', log);
+      await answerFileDialog(page, exported);
+      await page.locator('.tab', { hasText: 'exported.trace.json' }).waitFor({ timeout: 20_000 });
+      const reopened = await until('lanes of the opened trace', 20_000, async () => {
+        const lanes = await lanePids(panel).catch(() => []);
+        return JSON.stringify(lanes) === JSON.stringify(pids) ? lanes : undefined;
+      });
+      assert.deepEqual(reopened, pids);
+      log('opened the exported trace with the same lanes');
+      await screenshot(page, '3-opened-trace');
+    } catch (e) {
+      if (page) await screenshot(page, 'failure').catch(() => undefined);
+      throw e;
+    } finally {
+      await browser?.close();
+      await server?.stop();
+      if (server) log(`code-server log: ${server.log}`);
+    }
+  },
+);
+
+/** A pid reused by an unrelated process after the run's one ended. */
+function isZombieOrOther(pid: number): boolean {
+  try {
+    return !readFileSync(`/proc/${pid}/environ`, 'utf8').includes('CONCURRENCY_LENS_SOCKET=');
+  } catch {
+    return true;
+  }
+}

@@ -1,0 +1,95 @@
+// Drives the VS Code workbench in headless Chromium (playwright-core, Debian's chromium): the
+// command palette, quick picks, the simple file dialog, and our webview's nested frames.
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
+import { ROOT } from './codeServer';
+
+/** Where screenshots of the end-to-end run are kept (gitignored). */
+export const ARTIFACTS = join(ROOT, '.artifacts', 'e2e');
+
+/** Launches headless Chromium (`CHROMIUM` or /usr/bin/chromium) with a fresh profile. */
+export async function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
+
+/** Opens the workbench at `url` and waits until the editor area and status bar are up. */
+export async function openWorkbench(browser: Browser, url: string, log: (s: string) => void): Promise<Page> {
+  const page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+  page.on('pageerror', (e) => log(`pageerror: ${e.message}`));
+  await page.goto(url, { waitUntil: 'domcontentloaded', timeout: 60_000 });
+  await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+  await page.locator('#workbench\\.parts\\.statusbar').waitFor({ timeout: 90_000 });
+  return page;
+}
+
+/**
+ * Runs a command from the palette by its title. Retries while the extension host is still starting
+ * and the command is not listed yet.
+ */
+export async function runCommand(page: Page, title: string, log: (s: string) => void): Promise<void> {
+  for (let attempt = 1; attempt <= 20; attempt++) {
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input').first();
+    await input.waitFor({ state: 'visible', timeout: 15_000 });
+    await input.fill(`>${title}`);
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+    try {
+      await row.waitFor({ timeout: 3_000 });
+      await page.keyboard.press('Enter');
+      log(`command "${title}" (attempt ${attempt})`);
+      return;
+    } catch {
+      await page.keyboard.press('Escape');
+      await page.waitForTimeout(1_000);
+    }
+  }
+  throw new Error(`command "${title}" never appeared in the command palette`);
+}
+
+/** Picks the quick-pick row whose label contains `text`. */
+export async function pickQuickItem(page: Page, text: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input').first();
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(text);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: text }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+}
+
+/** Answers VS Code's simple (in-workbench) file dialog with an absolute path. */
+export async function answerFileDialog(page: Page, file: string): Promise<void> {
+  const input = page.locator('.quick-input-widget input').first();
+  await input.waitFor({ state: 'visible', timeout: 15_000 });
+  await input.fill(file);
+  await page.waitForTimeout(300);
+  await page.keyboard.press('Enter');
+  // "File exists, overwrite?" and similar confirmations.
+  const ok = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^(OK|Replace|Overwrite)$/ });
+  if (await ok.count().catch(() => 0)) await ok.first().click();
+}
+
+/** The document inside our webview (VS Code nests it: outer iframe → `#active-frame`). */
+export function panelFrame(page: Page): FrameLocator {
+  return page.frameLocator('iframe.webview.ready').frameLocator('iframe#active-frame');
+}
+
+/** Saves a screenshot under `.artifacts/e2e/`. */
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  const path = join(ARTIFACTS, `${name}.png`);
+  await page.screenshot({ path });
+  return path;
+}
