@@ -1,0 +1,218 @@
+/**
+ * The panel controller: receives host messages, keeps the panel's own trace store, and updates the
+ * toolbar, summary, messages, chart and selection statistics. Exposes a read-only debug snapshot
+ * of what was drawn (the browser tests and benchmarks read it).
+ */
+import type { RunPhase, ToPanel } from '../common/protocol';
+import { TraceStore } from '../common/store';
+import { Chart, type ChartState } from './chart';
+import { attachInteraction } from './interact';
+import { formatDuration } from './layout';
+import { buildShell, renderLegend, showMessage, type Shell } from './shell';
+import { STATES } from './states';
+import { rangeStats, summarize } from './stats';
+import type { Host } from './transport';
+
+/** Saved with the host's setState. */
+interface SavedState {
+  chart: ChartState;
+}
+
+/** The running panel. */
+export class PanelApp {
+  store: TraceStore | undefined;
+  title = '';
+  phase: RunPhase = 'idle';
+  message = '';
+  canStop = false;
+  canRerun = false;
+  readonly shell: Shell;
+  readonly chart: Chart;
+  /** Wall-clock ms at which each frame was drawn, with the newest trace time it showed (for the latency bench). */
+  readonly frameLog: { at: number; shown: number }[] = [];
+  private summaryKey = '';
+
+  constructor(
+    app: HTMLElement,
+    private readonly host: Host,
+  ) {
+    this.shell = buildShell(app, host.standalone);
+    this.chart = new Chart(this.shell.chart);
+    this.chart.onChange = () => this.afterFrame();
+    attachInteraction(this.chart, this.shell.tooltip, {
+      reveal: (loc) => host.post({ type: 'source/reveal', loc }),
+      toggleFollow: () => this.toggleFollow(),
+      announce: (text) => {
+        this.shell.status.textContent = text;
+      },
+    });
+    this.shell.follow.addEventListener('click', () => this.toggleFollow());
+    this.shell.stop.addEventListener('click', () => host.post({ type: 'run/stop' }));
+    this.shell.rerun.addEventListener('click', () => host.post({ type: 'run/rerun' }));
+    renderLegend(this.shell.legend, this.chart.theme);
+    new MutationObserver(() => renderLegend(this.shell.legend, this.chart.theme)).observe(document.body, {
+      attributes: true,
+      attributeFilter: ['class'],
+    });
+    const saved = host.getState() as SavedState | undefined;
+    if (saved?.chart) this.chart.restore(saved.chart);
+    this.updateChrome();
+  }
+
+  /** Handles one message from the host. */
+  handle(msg: ToPanel): void {
+    switch (msg.type) {
+      case 'trace/reset':
+        this.title = msg.title;
+        this.store = new TraceStore();
+        this.chart.selection = null;
+        this.chart.setView(this.store);
+        if (this.chart.mode !== 'manual' || this.phase !== 'idle') this.chart.mode = 'fit';
+        break;
+      case 'trace/append':
+        if (!this.store) {
+          this.store = new TraceStore();
+          this.chart.setView(this.store);
+        }
+        for (const c of msg.chunks) this.store.ingest(c);
+        this.chart.dataChanged(this.store.version);
+        break;
+      case 'run/state':
+        this.phase = msg.phase;
+        this.message = msg.message;
+        this.canStop = msg.canStop;
+        this.canRerun = msg.canRerun;
+        this.chart.live = msg.phase === 'running' || msg.phase === 'starting';
+        if (!this.chart.live && this.chart.mode === 'follow') this.chart.mode = 'manual';
+        this.chart.invalidate();
+        break;
+      default: {
+        const never: never = msg;
+        void never;
+      }
+    }
+    this.updateChrome();
+  }
+
+  /** Shows an error that is not the run's (lost connection). */
+  fail(text: string): void {
+    this.phase = 'failed';
+    this.message = text;
+    this.updateChrome();
+  }
+
+  private toggleFollow(): void {
+    if (this.chart.mode === 'follow') this.chart.mode = 'manual';
+    else {
+      const [a, b] = this.chart.window;
+      const end = this.chart.extent()[1];
+      const span = this.chart.mode === 'fit' ? Math.min(b - a, 5e9) : b - a;
+      this.chart.setWindow(end - span, end, 'follow');
+    }
+    this.updateChrome();
+    this.chart.invalidate();
+  }
+
+  private updateChrome(): void {
+    const s = this.shell;
+    s.title.textContent = this.title || 'Concurrency Lens';
+    const phaseText: Record<RunPhase, string> = {
+      idle: '',
+      starting: 'starting…',
+      running: '● live',
+      ended: 'ended',
+      failed: 'failed',
+    };
+    s.phase.textContent = phaseText[this.phase] + (this.message && this.phase !== 'failed' ? ` — ${this.message}` : '');
+    s.phase.classList.toggle('failed', this.phase === 'failed');
+    s.stop.disabled = !this.canStop;
+    s.rerun.disabled = !this.canRerun;
+    s.follow.setAttribute('aria-pressed', String(this.chart.mode === 'follow'));
+    const lanes = this.store?.lanes().length ?? 0;
+    const problems = this.store?.problems ?? [];
+    if (this.phase === 'failed') {
+      showMessage(
+        s.message,
+        'error',
+        'The run failed',
+        [
+          this.message || 'The run stopped with an error.',
+          lanes ? 'What was recorded before the failure is shown below.' : '',
+          this.canRerun
+            ? 'Fix the problem in the snippet, then press Rerun.'
+            : 'Fix the problem, then run the snippet again.',
+        ].filter(Boolean),
+      );
+    } else if (problems.length > 0) {
+      showMessage(s.message, 'error', 'Part of the trace could not be read', [
+        `${problems[0].message} (connection ${problems[0].conn}).`,
+        'Events before the damage are shown. Rerun to record a fresh trace; if it happens again, report it with the trace file.',
+      ]);
+    } else if (lanes === 0 && (this.phase === 'starting' || this.phase === 'running')) {
+      showMessage(s.message, 'info', 'Waiting for the first process…', [
+        'The snippet is starting. Lanes appear as soon as its processes connect.',
+      ]);
+    } else if (lanes === 0) {
+      showMessage(s.message, 'empty', 'No trace yet', [
+        'Open a snippet that uses processes or a pool and run “Concurrency Lens: Run and Visualize” (the ▶ button in the editor title), or open a saved trace with “Concurrency Lens: Open Trace…”.',
+        'From a terminal: npx concurrency-lens run my_snippet.py --open',
+      ]);
+    } else showMessage(s.message, 'info', '', []);
+    s.chart.hidden = lanes === 0;
+  }
+
+  private afterFrame(): void {
+    const st = this.store;
+    if (st) {
+      this.frameLog.push({ at: performance.timeOrigin + performance.now(), shown: st.origin + st.now });
+      if (this.frameLog.length > 5000) this.frameLog.splice(0, 1000);
+      const key = `${st.version}`;
+      if (key !== this.summaryKey) {
+        this.summaryKey = key;
+        const m = summarize(st);
+        const cores = navigator.hardwareConcurrency || 1;
+        const cpu = Number.isNaN(m.busyCores) ? '–' : `${m.busyCores.toFixed(2)} cores`;
+        const parts: [string, string, string][] = [
+          ['wall ', formatDuration(m.wall), ''],
+          ['', String(m.processes), m.threads ? ` processes · ${m.threads} threads` : ' processes'],
+          ['tasks ', `${m.tasksDone}/${m.tasks}`, ''],
+          ['CPU ', cpu, Number.isNaN(m.busyCores) ? '' : ` (${Math.round((100 * m.busyCores) / cores)}% of ${cores})`],
+          ['speed-up ', Number.isNaN(m.speedup) ? '–' : `${m.speedup.toFixed(2)}×`, ' vs serial'],
+        ];
+        this.shell.summary.replaceChildren(
+          ...parts.map(([before, bold, after], i) => {
+            const span = document.createElement('span');
+            const b = document.createElement('b');
+            b.textContent = bold;
+            span.append(before, b, after + (i < parts.length - 1 ? ' ·' : ''));
+            return span;
+          }),
+        );
+        this.updateChrome();
+      }
+    }
+    this.renderSelection();
+    this.host.setState({ chart: this.chart.state() } satisfies SavedState);
+  }
+
+  private renderSelection(): void {
+    const sel = this.chart.selection;
+    const box = this.shell.selection;
+    if (!sel || !this.store) {
+      box.textContent =
+        'Drag on the time ruler to see statistics of a range. Click a span to open its source; click a task or queue to see its path.';
+      return;
+    }
+    const r = rangeStats(this.store, sel[0], sel[1]);
+    const total = r.byState.reduce((a, b) => a + b, 0) || 1;
+    const parts = [
+      `Selection ${formatDuration(sel[0])} – ${formatDuration(sel[1])} (${formatDuration(sel[1] - sel[0])})`,
+      `${r.lanes} lanes`,
+      `${r.tasks} tasks`,
+    ];
+    for (let i = 0; i < r.byState.length; i++) {
+      if (r.byState[i] > 0) parts.push(`${STATES[i].label} ${((100 * r.byState[i]) / total).toFixed(1)}%`);
+    }
+    box.textContent = parts.join(' · ');
+  }
+}

@@ -1,0 +1,49 @@
+/** Human descriptions of picked things, for tooltips and the keyboard status line. Pure. */
+import type { TraceView } from '../common/store/api';
+import { formatDuration, taskLabel } from './layout';
+import type { Pick } from './pick';
+import { catLabel, STATES, stateOfCat } from './states';
+
+/** Lines of text describing `pick` (first line is the headline). */
+export function describePick(view: TraceView, pick: Pick): string[] {
+  if (pick.kind === 'lock') {
+    const o = view.objects().find((x) => x.key === pick.obj);
+    return [
+      `${o?.name || pick.obj} (lock)`,
+      `at ${formatDuration(pick.t)}: ${pick.holders > 0 ? `held (${pick.holders})` : 'free'}, ${pick.waiters} waiting`,
+      ...(o?.loc ? [`created at ${o.loc}`] : []),
+    ];
+  }
+  if (pick.kind === 'queue') {
+    const o = view.objects().find((x) => x.key === pick.obj);
+    const cap = o && o.capacity > 0 ? ` of maxsize ${o.capacity}` : '';
+    return [
+      `${o?.name || pick.obj} (queue)`,
+      `at ${formatDuration(pick.t)}: ${pick.depth} item(s)${cap}`,
+      'click to show the nearest item’s path',
+    ];
+  }
+  const lane = view.lanes()[pick.lane];
+  const task = pick.task >= 0 ? view.tasks()[pick.task] : undefined;
+  const head = task ? taskLabel(task.fn, task.args, 80) : pick.name || catLabel(pick.cat);
+  const open = Number.isNaN(pick.end);
+  const dur = (open ? view.now : pick.end) - pick.start;
+  const lines = [
+    head,
+    `${STATES[stateOfCat(pick.cat)].label} · ${catLabel(pick.cat)}${pick.detail ? ` · ${pick.detail}` : ''}`,
+    `${formatDuration(pick.start)} → ${open ? 'still running' : formatDuration(pick.end)} (${formatDuration(dur)})`,
+    lane ? `${lane.name || 'process'} · PID ${lane.pid}${lane.tid ? ` · TID ${lane.tid}` : ''}` : `lane ${pick.lane}`,
+  ];
+  if (pick.obj) {
+    const o = view.objects().find((x) => x.key === pick.obj);
+    lines.push(`object: ${o?.name || pick.obj}`);
+  }
+  if (task) {
+    lines.push(`task #${task.task} of ${task.pool}, submitted by PID ${task.submitPid}, ran in PID ${task.workerPid}`);
+    if (Number.isFinite(task.submit) && Number.isFinite(task.start))
+      lines.push(`queued ${formatDuration(task.start - task.submit)} before it ran`);
+  }
+  const loc = pick.loc || task?.loc;
+  if (loc) lines.push(`${loc} (click to open)`);
+  return lines;
+}

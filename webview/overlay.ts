@@ -1,0 +1,91 @@
+/**
+ * The SVG overlay above the span canvas: selection range, hover and focus boxes, and flow arrows
+ * (task paths, queue items, lock hand-offs). Redrawn on hover without repainting the canvas.
+ */
+import type { Flow } from '../common/store/api';
+import type { Row } from './layout';
+
+const NS = 'http://www.w3.org/2000/svg';
+
+/** What the overlay shows. */
+export interface OverlayState {
+  width: number;
+  height: number;
+  x: (t: number) => number;
+  /** Row of each lane id. */
+  laneRow: Map<number, Row>;
+  selection: [number, number] | null;
+  hover: { x0: number; x1: number; row: Row } | null;
+  focus: { x0: number; x1: number; row: Row } | null;
+  /** Flows of the current selection (drawn solid). */
+  flows: readonly Flow[];
+  /** Flow shown while hovering a lock wait (drawn as the hand-off arrow). */
+  handoff: readonly Flow[];
+}
+
+function el<K extends keyof SVGElementTagNameMap>(
+  name: K,
+  attrs: Record<string, string | number>,
+): SVGElementTagNameMap[K] {
+  const e = document.createElementNS(NS, name);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
+  return e;
+}
+
+/** Creates the overlay element (with its arrowhead marker). */
+export function createOverlay(): SVGSVGElement {
+  const svg = el('svg', { class: 'overlay', 'aria-hidden': 'true' });
+  const defs = el('defs', {});
+  const marker = el('marker', {
+    id: 'lens-arrow',
+    viewBox: '0 0 10 10',
+    refX: 9,
+    refY: 5,
+    markerWidth: 7,
+    markerHeight: 7,
+    orient: 'auto-start-reverse',
+  });
+  marker.appendChild(el('path', { d: 'M0,0 L10,5 L0,10 z', class: 'flow-dot' }));
+  defs.appendChild(marker);
+  svg.appendChild(defs);
+  return svg;
+}
+
+/** Redraws the overlay contents. Returns the number of flow arrows drawn. */
+export function drawOverlay(svg: SVGSVGElement, s: OverlayState): number {
+  svg.setAttribute('width', String(s.width));
+  svg.setAttribute('height', String(s.height));
+  while (svg.childNodes.length > 1) svg.removeChild(svg.lastChild as ChildNode);
+  if (s.selection) {
+    const a = Math.max(0, s.x(s.selection[0]));
+    const b = Math.min(s.width, s.x(s.selection[1]));
+    if (b > a) svg.appendChild(el('rect', { class: 'sel-range', x: a, y: 0, width: b - a, height: s.height }));
+  }
+  const box = (b: { x0: number; x1: number; row: Row }, cls: string): void => {
+    const x0 = Math.max(-2, b.x0);
+    const x1 = Math.min(s.width + 2, b.x1);
+    svg.appendChild(
+      el('rect', { class: cls, x: x0 - 1, y: b.row.y + 1, width: Math.max(2, x1 - x0 + 2), height: b.row.h - 4 }),
+    );
+  };
+  if (s.focus) box(s.focus, 'focus-box');
+  if (s.hover) box(s.hover, 'hover-box');
+  let n = 0;
+  const arrow = (f: Flow, cls: string): void => {
+    const ra = s.laneRow.get(f.fromLane);
+    const rb = s.laneRow.get(f.toLane);
+    if (!ra || !rb) return;
+    const x0 = s.x(f.fromT);
+    const y0 = ra.y + ra.h / 2;
+    const x1 = s.x(f.toT);
+    const y1 = rb.y + rb.h / 2;
+    const dx = Math.max(12, Math.abs(x1 - x0) / 2);
+    const d = `M${x0},${y0} C${x0 + dx},${y0} ${x1 - dx},${y1} ${x1},${y1}`;
+    svg.appendChild(el('circle', { class: 'flow-dot', cx: x0, cy: y0, r: 3 }));
+    svg.appendChild(el('path', { class: cls, d, 'marker-end': 'url(#lens-arrow)', 'data-kind': f.kind }));
+    n++;
+  };
+  for (const f of s.flows) arrow(f, 'flow');
+  for (const f of s.handoff) arrow(f, 'flow handoff');
+  return n;
+}
