@@ -1,0 +1,42 @@
+/**
+ * Captures what the process writes to stdout and stderr (console.log included) as `Output` records,
+ * one per line, instead of the pipes: the runner shows them with their PID and the chart places
+ * them in time. A partial line is kept until its newline or the process's exit.
+ */
+import { Kind, Stream } from '../../common/schema';
+import { rec } from './recorder';
+
+const partial: Record<number, string> = { [Stream.Stdout]: '', [Stream.Stderr]: '' };
+
+function emit(stream: Stream, text: string): void {
+  const lines = (partial[stream] + text).split('\n');
+  partial[stream] = lines.pop() ?? '';
+  for (const line of lines) rec.event(Kind.Output, [stream, line], []);
+}
+
+function patch(out: NodeJS.WriteStream, stream: Stream): void {
+  out.write = ((chunk: unknown, encoding?: unknown, cb?: unknown): boolean => {
+    const text =
+      typeof chunk === 'string'
+        ? chunk
+        : Buffer.from(chunk as Uint8Array).toString(typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+    emit(stream, text);
+    const done = typeof encoding === 'function' ? encoding : cb;
+    if (typeof done === 'function') process.nextTick(done as () => void);
+    return true;
+  }) as typeof out.write;
+}
+
+/** Routes stdout and stderr of this process into the recorder. */
+export function captureOutput(): void {
+  patch(process.stdout, Stream.Stdout);
+  patch(process.stderr, Stream.Stderr);
+}
+
+/** Records any unterminated last line (at exit). */
+export function flushOutput(): void {
+  for (const stream of [Stream.Stdout, Stream.Stderr]) {
+    if (partial[stream]) rec.event(Kind.Output, [stream, partial[stream]], []);
+    partial[stream] = '';
+  }
+}

@@ -1,0 +1,331 @@
+/**
+ * `Pool`: worker processes (forked children of the process that made the pool) that run exported
+ * functions over chunks of items. Tasks are dispatched to the least busy worker, a few at a time
+ * so the IPC round trip is hidden; a worker that dies fails the task it was running and is replaced.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { availableParallelism } from 'node:os';
+import { Cat, Kind, ObjType, Role, Status } from '../../common/schema';
+import { exportedName } from './context';
+import { callerLocation } from './location';
+import { createObj } from './objects';
+import { describeArgs, type DoneMsg, type TaskMsg } from './pool-task';
+import { rec, TimeoutError } from './recorder';
+import { pack } from './share';
+import { spawnChild } from './spawn';
+
+/** Tasks sent ahead to a worker, so it never idles while its next task travels. */
+const WINDOW = 4;
+
+interface Task {
+  id: number;
+  fn: string;
+  items: unknown[];
+  star: boolean;
+  detail: string;
+  done: (r: { ok: true; results: unknown[] } | { ok: false; error: Error }) => void;
+}
+
+interface Worker {
+  child: ChildProcess;
+  pid: number;
+  inflight: Task[];
+}
+
+let pools = 0;
+let workers = 0;
+
+/** The pending result of `applyAsync`. */
+export class AsyncResult<T> {
+  #settled: { ok: true; value: T } | { ok: false; error: Error } | undefined;
+  readonly #done: Promise<void>;
+  #resolve!: () => void;
+
+  constructor(private readonly label: string) {
+    this.#done = new Promise((r) => (this.#resolve = r));
+  }
+
+  /** @internal */
+  settle(s: { ok: true; value: T } | { ok: false; error: Error }): void {
+    this.#settled = s;
+    this.#resolve();
+  }
+
+  /** Waits for the result (at most `timeout` ms) and returns it, or throws the task's error. */
+  async get(timeout?: number): Promise<T> {
+    if (!(await this.wait(timeout))) throw new TimeoutError(`${this.label}: no result within ${timeout} ms`);
+    const s = this.#settled!;
+    if (s.ok) return s.value;
+    throw s.error;
+  }
+
+  /** Waits for the task to finish, at most `timeout` ms; true if it did. */
+  async wait(timeout?: number): Promise<boolean> {
+    if (this.#settled) return true;
+    const span = rec.begin(Cat.WaitResult, this.label, '', '', callerLocation());
+    let timer: NodeJS.Timeout | undefined;
+    const ok = await Promise.race([
+      this.#done.then(() => true),
+      ...(timeout === undefined ? [] : [new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeout)))]),
+    ]);
+    clearTimeout(timer);
+    rec.end(span, ok ? Status.Ok : Status.Timeout);
+    return ok;
+  }
+
+  /** Whether the task finished. */
+  ready(): boolean {
+    return this.#settled !== undefined;
+  }
+
+  /** Whether the task finished without an error (throws if not ready). */
+  successful(): boolean {
+    if (!this.#settled) throw new Error(`${this.label} is not ready`);
+    return this.#settled.ok;
+  }
+}
+
+/** A pool of worker processes (multiprocessing.Pool). */
+export class Pool {
+  readonly key: string;
+  readonly name: string;
+  readonly processes: number;
+  #workers: Worker[] = [];
+  #queue: Task[] = [];
+  #nextTask = 0;
+  #state: 'run' | 'close' | 'terminate' = 'run';
+  #exited: Promise<void>[] = [];
+
+  constructor(processes: number = availableParallelism(), opts: { name?: string } = {}) {
+    if (!(processes >= 1)) throw new Error('Pool needs at least one process');
+    const ref = createObj('pool', 'Pool', ObjType.Pool, processes, opts.name, undefined);
+    this.key = ref.key;
+    this.name = ref.name;
+    this.processes = processes;
+    for (let i = 0; i < processes; i++) this.#spawn();
+    process.on('exit', () => {
+      for (const w of this.#workers) w.child.kill('SIGKILL');
+    });
+  }
+
+  #spawn(): void {
+    const child = spawnChild(Role.PoolWorker, `PoolWorker-${++workers}`);
+    const w: Worker = { child, pid: child.pid ?? 0, inflight: [] };
+    this.#workers.push(w);
+    child.on('message', (m: DoneMsg) => this.#done(w, m));
+    this.#exited.push(new Promise((resolve) => child.on('exit', (code, signal) => {
+      this.#lost(w, code, signal);
+      resolve();
+    })));
+    this.#ref(w, false);
+  }
+
+  #ref(w: Worker, on: boolean): void {
+    const channel = w.child.channel as { ref?: () => void; unref?: () => void } | undefined;
+    if (on) {
+      w.child.ref();
+      channel?.ref?.();
+    } else {
+      w.child.unref();
+      channel?.unref?.();
+    }
+  }
+
+  #done(w: Worker, m: DoneMsg): void {
+    const i = w.inflight.findIndex((t) => t.id === m.id);
+    if (i < 0) return;
+    const [task] = w.inflight.splice(i, 1);
+    if (m.ok) task.done({ ok: true, results: m.results ?? [] });
+    else {
+      const e = new Error(m.error?.message);
+      e.name = m.error?.name ?? 'Error';
+      e.stack = m.error?.stack;
+      task.done({ ok: false, error: e });
+    }
+    this.#dispatch();
+  }
+
+  #lost(w: Worker, code: number | null, signal: NodeJS.Signals | null): void {
+    this.#workers.splice(this.#workers.indexOf(w), 1);
+    const [running, ...rest] = w.inflight;
+    if (running) {
+      const how = signal ? `was killed by ${signal}` : `exited with code ${code}`;
+      const error = new Error(`pool worker pid ${w.pid} ${how} while running task ${running.id} (${running.fn})`);
+      running.done({ ok: false, error });
+    }
+    this.#queue.unshift(...rest);
+    if (this.#state === 'run' || (this.#state === 'close' && this.#queue.length > 0)) this.#spawn();
+    this.#dispatch();
+  }
+
+  #dispatch(): void {
+    while (this.#queue.length > 0 && this.#state !== 'terminate') {
+      let best: Worker | undefined;
+      for (const w of this.#workers) if (w.inflight.length < WINDOW && (!best || w.inflight.length < best.inflight.length)) best = w;
+      if (!best) break;
+      const t = this.#queue.shift()!;
+      best.inflight.push(t);
+      const msg: TaskMsg = { t: 'task', pool: this.key, id: t.id, fn: t.fn, items: t.items, star: t.star, detail: t.detail };
+      best.child.send(msg);
+    }
+    const busy = this.#queue.length > 0 || this.#workers.some((w) => w.inflight.length > 0);
+    for (const w of this.#workers) this.#ref(w, busy);
+    if (!busy && this.#state === 'close') for (const w of this.#workers) w.child.send({ t: 'exit' });
+  }
+
+  /** Queues `items` in chunks; `each` is called per chunk result, in completion order. */
+  #submit(fn: unknown, items: unknown[], star: boolean, chunksize: number, each: (first: number, r: Parameters<Task['done']>[0]) => void): void {
+    if (this.#state !== 'run') throw new Error(`${this.name} is ${this.#state === 'close' ? 'closed' : 'terminated'}`);
+    const name = exportedName(fn, 'Pool task function');
+    const loc = callerLocation();
+    for (let first = 0; first < items.length; first += chunksize) {
+      const chunk = items.slice(first, first + chunksize);
+      const id = ++this.#nextTask;
+      const detail = describeArgs(chunk, star);
+      rec.event(Kind.TaskSubmit, [this.key, id, name, detail, chunk.length, loc], [0, 2, 3, 5]);
+      const start = first;
+      this.#queue.push({
+        id,
+        fn: name,
+        items: pack(chunk) as unknown[],
+        star,
+        detail,
+        done: (r) => {
+          rec.event(Kind.TaskResult, [this.key, id, r.ok ? Status.Ok : Status.Error], [0]);
+          each(start, r);
+        },
+      });
+    }
+    this.#dispatch();
+  }
+
+  #defaultChunk(n: number): number {
+    const per = Math.floor(n / (this.processes * 4));
+    return per + (n % (this.processes * 4) ? 1 : 0) || 1;
+  }
+
+  /** Applies `fn` to every item; resolves with the results in order (multiprocessing's `map`). */
+  map<T, R>(fn: (x: T) => R | Promise<R>, items: Iterable<T>, opts: { chunksize?: number } = {}): Promise<Awaited<R>[]> {
+    return this.#all(fn, [...items], false, opts.chunksize, `map ${fn.name}`);
+  }
+
+  /** Like `map`, with each item an argument list. */
+  starmap<A extends unknown[], R>(fn: (...a: A) => R | Promise<R>, items: Iterable<A>, opts: { chunksize?: number } = {}): Promise<Awaited<R>[]> {
+    return this.#all(fn, [...items], true, opts.chunksize, `starmap ${fn.name}`);
+  }
+
+  async #all<R>(fn: unknown, items: unknown[], star: boolean, chunksize: number | undefined, label: string): Promise<R[]> {
+    const results = new Array<R>(items.length);
+    const span = rec.begin(Cat.WaitResult, label, `${items.length} items`, this.key, callerLocation());
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let left = items.length;
+        if (left === 0) return resolve();
+        this.#submit(fn, items, star, chunksize ?? this.#defaultChunk(items.length), (first, r) => {
+          if (!r.ok) return reject(r.error);
+          for (let i = 0; i < r.results.length; i++) results[first + i] = r.results[i] as R;
+          left -= r.results.length;
+          if (left === 0) resolve();
+        });
+      });
+      rec.end(span, Status.Ok);
+      return results;
+    } catch (e) {
+      rec.end(span, Status.Error);
+      throw e;
+    }
+  }
+
+  /** Runs `fn(...args)` in a worker; the result comes through `get()` and the callbacks. */
+  applyAsync<A extends unknown[], R>(
+    fn: (...a: A) => R | Promise<R>,
+    args: A = [] as unknown as A,
+    opts: { callback?: (r: Awaited<R>) => void; errorCallback?: (e: Error) => void } = {},
+  ): AsyncResult<Awaited<R>> {
+    const res = new AsyncResult<Awaited<R>>(`result of ${fn.name}`);
+    this.#submit(fn, [args], true, 1, (_first, r) => {
+      if (r.ok) {
+        res.settle({ ok: true, value: r.results[0] as Awaited<R> });
+        opts.callback?.(r.results[0] as Awaited<R>);
+      } else {
+        res.settle({ ok: false, error: r.error });
+        opts.errorCallback?.(r.error);
+      }
+    });
+    return res;
+  }
+
+  /** Like `map`, yielding results in order as they arrive (chunksize 1 by default). */
+  imap<T, R>(fn: (x: T) => R | Promise<R>, items: Iterable<T>, opts: { chunksize?: number } = {}): AsyncIterable<Awaited<R>> {
+    return this.#iter(fn, [...items], opts.chunksize ?? 1, true);
+  }
+
+  /** Like `imap`, yielding results in the order they finish. */
+  imapUnordered<T, R>(fn: (x: T) => R | Promise<R>, items: Iterable<T>, opts: { chunksize?: number } = {}): AsyncIterable<Awaited<R>> {
+    return this.#iter(fn, [...items], opts.chunksize ?? 1, false);
+  }
+
+  async *#iter<R>(fn: unknown, items: unknown[], chunksize: number, ordered: boolean): AsyncIterable<R> {
+    const got = new Map<number, R>();
+    const order: number[] = [];
+    let error: Error | undefined;
+    let wake: (() => void) | undefined;
+    this.#submit(fn, items, false, chunksize, (first, r) => {
+      if (!r.ok) error ??= r.error;
+      else
+        r.results.forEach((v, i) => {
+          got.set(first + i, v as R);
+          order.push(first + i);
+        });
+      wake?.();
+    });
+    const label = `${ordered ? 'imap' : 'imapUnordered'} ${(fn as { name: string }).name}`;
+    for (let n = 0; n < items.length; n++) {
+      const key = (): number | undefined => (ordered ? (got.has(n) ? n : undefined) : order[n]);
+      if (key() === undefined && !error) {
+        const span = rec.begin(Cat.WaitResult, label, '', this.key, '');
+        while (key() === undefined && !error) await new Promise<void>((r) => (wake = r));
+        rec.end(span, error ? Status.Error : Status.Ok);
+      }
+      if (error) throw error;
+      const k = key()!;
+      yield got.get(k) as R;
+      got.delete(k);
+    }
+  }
+
+  /** No more tasks; workers exit once the queued ones are done. */
+  close(): void {
+    if (this.#state === 'run') this.#state = 'close';
+    this.#dispatch();
+  }
+
+  /** Stops the workers now; unfinished tasks fail. */
+  terminate(): void {
+    this.#state = 'terminate';
+    const error = new Error(`${this.name} was terminated`);
+    for (const t of this.#queue.splice(0)) t.done({ ok: false, error });
+    for (const w of this.#workers) {
+      for (const t of w.inflight.splice(0)) t.done({ ok: false, error });
+      w.child.kill('SIGTERM');
+    }
+  }
+
+  /** Waits for every worker to exit (after `close()` or `terminate()`). */
+  async join(): Promise<void> {
+    if (this.#state === 'run') throw new Error(`${this.name}: call close() or terminate() before join()`);
+    const span = rec.begin(Cat.WaitJoin, this.name, '', this.key, callerLocation());
+    for (;;) {
+      const n = this.#exited.length;
+      await Promise.all(this.#exited);
+      if (this.#exited.length === n) break;
+    }
+    rec.end(span, Status.Ok);
+  }
+
+  /** `await using pool = new Pool(4)` terminates the pool at the end of the block, as Python's `with`. */
+  async [Symbol.asyncDispose](): Promise<void> {
+    this.terminate();
+    await this.join();
+  }
+}

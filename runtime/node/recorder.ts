@@ -1,0 +1,125 @@
+/**
+ * The per-thread event recorder. Writes `wire.ts` records straight into this thread's shared ring;
+ * the flusher thread sends them. Strings are interned per process: ids of a thread's ring start at
+ * `strBase`, so the rings of one process share one connection without clashing ids.
+ */
+import { performance } from 'node:perf_hooks';
+import { Kind, Status, type Cat } from '../../common/schema';
+import { recordSize, writeRecord } from '../../common/wire';
+import { now } from './clock';
+import { Beat, RingWriter, type RingMemory } from './ring';
+
+/** Records events of one thread; disabled (every call a no-op) until `attach`. */
+export class Recorder {
+  enabled = false;
+  pid = process.pid;
+  tid = 0;
+  private ring: RingWriter | undefined;
+  private readonly ids = new Map<string, number>([['', 0]]);
+  private nextId = 1;
+  private nextSpan = 1;
+  private readonly vals: (number | string)[] = [];
+  private beatTimer: NodeJS.Timeout | undefined;
+
+  /** Starts recording into `mem`. */
+  attach(mem: RingMemory, pid: number, strBase: number): void {
+    this.ring = new RingWriter(mem);
+    this.pid = pid;
+    this.tid = mem.tid;
+    this.nextId = strBase + 1;
+    this.enabled = true;
+    let elu = performance.eventLoopUtilization();
+    const beat = this.ring.beat;
+    beat[Beat.Time] = now();
+    this.beatTimer = setInterval(() => {
+      const next = performance.eventLoopUtilization();
+      beat[Beat.Elu] = performance.eventLoopUtilization(next, elu).utilization;
+      beat[Beat.Time] = now();
+      elu = next;
+    }, 10).unref();
+  }
+
+  /** Sends everything recorded so far, blocking at most `ms`; used at exit. */
+  drain(ms: number): boolean {
+    if (this.beatTimer) clearInterval(this.beatTimer);
+    return this.ring ? this.ring.drain(ms) : true;
+  }
+
+  /** Interned id of `s` (writing its `StrDef` first if it is new). */
+  str(s: string): number {
+    let id = this.ids.get(s);
+    if (id === undefined) {
+      id = this.nextId++;
+      this.ids.set(s, id);
+      this.put(Kind.StrDef, 0, [id, s], 0);
+    }
+    return id;
+  }
+
+  /** Writes one record; `str` fields must already be ids (see `str`). `t` defaults to now. */
+  put(kind: Kind, t: number, values: readonly (number | string)[], pid = this.pid): void {
+    const ring = this.ring;
+    if (!ring) return;
+    const size = recordSize(kind, values);
+    const at = ring.reserve(size);
+    if (at < 0) return;
+    ring.commit(writeRecord(ring.view, ring.bytes, at, kind, t || now(), pid, this.tid, values));
+  }
+
+  /** Opens a span and returns its id (0 when not recording). */
+  begin(cat: Cat, name: string, detail = '', obj = '', loc = ''): number {
+    if (!this.enabled) return 0;
+    const span = this.nextSpan++;
+    const v = this.vals;
+    v.length = 6;
+    v[0] = span;
+    v[1] = cat;
+    v[2] = this.str(name);
+    v[3] = this.str(detail);
+    v[4] = this.str(obj);
+    v[5] = this.str(loc);
+    this.put(Kind.Begin, 0, v);
+    return span;
+  }
+
+  /** Closes a span opened by `begin`. */
+  end(span: number, status: Status = Status.Ok): void {
+    if (!this.enabled || span === 0) return;
+    const v = this.vals;
+    v.length = 2;
+    v[0] = span;
+    v[1] = status;
+    this.put(Kind.End, 0, v);
+  }
+
+  /**
+   * Writes a record whose fields are given in wire order with strings as text; fields listed in
+   * `strs` (by index) are interned.
+   */
+  event(kind: Kind, fields: (number | string)[], strs: readonly number[], t = 0, pid = this.pid): void {
+    if (!this.enabled) return;
+    for (const i of strs) fields[i] = this.str(String(fields[i]));
+    this.put(kind, t, fields, pid);
+  }
+}
+
+/** This thread's recorder. */
+export const rec = new Recorder();
+
+/** Runs `fn` inside a span of category `cat`, ending it with Ok/Error/Timeout as fn settles. */
+export async function within<T>(cat: Cat, name: string, obj: string, loc: string, fn: () => Promise<T>): Promise<T> {
+  const span = rec.begin(cat, name, '', obj, loc);
+  try {
+    const r = await fn();
+    rec.end(span, Status.Ok);
+    return r;
+  } catch (e) {
+    rec.end(span, e instanceof TimeoutError ? Status.Timeout : Status.Error);
+    throw e;
+  }
+}
+
+/** Thrown by a blocking operation whose timeout elapsed. */
+export class TimeoutError extends Error {
+  override name = 'TimeoutError';
+}
