@@ -32,7 +32,8 @@ export function secs(ns: number): string {
 /** Message for a root that ended by itself; `leftovers` processes were still running and were stopped. */
 export function exitMessage(code: number | null, signal: string | null, wallNs: number, leftovers: number): string {
   const how = signal ? `the root process was killed by ${signal}` : `exited with code ${code ?? -1}`;
-  const left = leftovers > 0 ? `; ${leftovers} process${leftovers === 1 ? ' was' : 'es were'} still running and were stopped` : '';
+  const were = leftovers === 1 ? 'process was still running and was' : 'processes were still running and were';
+  const left = leftovers > 0 ? `; ${leftovers} ${were} stopped` : '';
   return `${how} after ${secs(wallNs)}${left}`;
 }
 

@@ -65,6 +65,8 @@ export interface Run {
   readonly done: Promise<R.RunResult>;
   /** Ends the whole process tree; resolves when nothing of it is left. */
   stop(): Promise<void>;
+  /** Connections the collector refused or cut off (wrong token, bad hello, corrupt stream). */
+  readonly droppedConnections: number;
 }
 
 /** A line of output, attributed to the process that wrote it. */
@@ -214,7 +216,9 @@ class LiveRun implements Run {
       child[stream]!.on('end', () => lines.end());
     }
     child.on('exit', (code, signal) => void this.onRootExit(code, signal));
-    this.timers.push(setTimeout(() => this.end('timeout', R.timeoutMessage(this.timeoutMs), this.graceMs), this.timeoutMs));
+    this.timers.push(
+      setTimeout(() => this.end('timeout', R.timeoutMessage(this.timeoutMs), this.graceMs), this.timeoutMs),
+    );
     this.timers.push(setInterval(() => this.tick(), TICK_MS));
     for (const t of this.timers) t.unref();
   }
@@ -264,7 +268,7 @@ class LiveRun implements Run {
     const t = nowNs();
     if (this.droppedLines > 0) {
       const note = `[concurrency-lens] ${this.droppedLines} more lines of output were not recorded (limit ${MAX_OUTPUT_BYTES >> 20} MiB)`;
-      this.records.output(t, this.tree?.rootPid ?? 0, 'stderr', note);
+      this.records.output(t, this.tree?.rootPid ?? 0, 'stderr', `${note}\n`);
       this.emitOutput({ pid: this.tree?.rootPid ?? 0, stream: 'stderr', text: note });
     }
     for (const [pid, exited] of this.started) {
@@ -314,7 +318,8 @@ class LiveRun implements Run {
       this.droppedLines++;
       return;
     }
-    this.records.output(nowNs(), pid, stream, text);
+    // Output records carry raw text; each line goes with its newline so consumers split it the same way.
+    this.records.output(nowNs(), pid, stream, `${text}\n`);
     if (!this.flushQueued) {
       this.flushQueued = true;
       queueMicrotask(() => {

@@ -34,7 +34,6 @@ export function launcherFor(
 function loadPythonLauncher(): Launcher | undefined {
   try {
     // A require inside try/catch: esbuild bundles it when the file exists and leaves it out otherwise.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     const mod = require('./python') as { pythonLauncher?: Launcher; default?: Launcher };
     return mod.pythonLauncher ?? mod.default;
   } catch {

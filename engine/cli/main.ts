@@ -1,0 +1,63 @@
+/** The `concurrency-lens` command line (`dist/cli.js`). */
+import { readFileSync } from 'node:fs';
+import { parseArgs, USAGE } from './args';
+import { chromeImporter, panelServer } from './optional';
+import { runCommand } from './runCommand';
+
+async function serveCommand(trace: string): Promise<number> {
+  const importer = chromeImporter();
+  const serve = panelServer();
+  if (!importer || !serve) {
+    process.stderr.write(
+      'error: serve needs the trace importer and the panel server, which are not part of this build\n',
+    );
+    return 2;
+  }
+  let imported: ReturnType<typeof importer>;
+  try {
+    imported = importer(JSON.parse(readFileSync(trace, 'utf8')));
+  } catch (err) {
+    process.stderr.write(`error: ${trace}: ${(err as Error).message}\n`);
+    return 1;
+  }
+  for (const w of imported.warnings) process.stderr.write(`warning: ${w}\n`);
+  const server = await serve(imported.chunks, { title: trace });
+  process.stderr.write(`panel: ${server.url} — press Ctrl-C to quit\n`);
+  await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+  await server.close();
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const c = parseArgs(argv);
+  if ('error' in c) {
+    process.stderr.write(`error: ${c.error}\n${USAGE}\n`);
+    return 2;
+  }
+  switch (c.cmd) {
+    case 'help':
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    case 'version':
+      process.stdout.write('concurrency-lens 0.1.0\n');
+      return 0;
+    case 'serve':
+      return serveCommand(c.trace);
+    case 'run':
+      return runCommand(c);
+    default: {
+      const never: never = c;
+      return never;
+    }
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err: Error) => {
+    process.stderr.write(`error: ${err.stack ?? err.message}\n`);
+    process.exitCode = 1;
+  },
+);

@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { startRun } from '../../engine/runner';
+import { snippetFile, wireBoot } from './helpers';
+
+/** Runs `snippet` with a boot that leaves a marker file if it ever starts. */
+async function runExpectingNoStart(snippet: string) {
+  const marker = join(snippet + '.started');
+  const run = startRun({ snippet, nodeBoot: wireBoot(), env: { CL_TEST_STARTED: marker } });
+  const result = await run.done;
+  assert.equal(existsSync(marker), false, 'no process may start');
+  assert.equal(run.store.lanes().length, 0);
+  return result;
+}
+
+test('a syntax error names file:line:col and starts nothing', async () => {
+  const snippet = snippetFile('broken.ts', 'const a = 1;\nconsole.log(a);\nconst b = ;\nconsole.log(b);\n');
+  const r = await runExpectingNoStart(snippet);
+  assert.equal(r.reason, 'error');
+  assert.notEqual(r.exitCode, 0);
+  assert.match(r.message, new RegExp(`^${snippet.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:3:11: Unexpected `));
+});
+
+test('a missing file and an unsupported extension are refused before anything runs', async () => {
+  const missing = snippetFile('here.ts', '').replace('here.ts', 'not-here.ts');
+  const r1 = await runExpectingNoStart(missing);
+  assert.equal(r1.reason, 'error');
+  assert.match(r1.message, /not-here\.ts: no such file/);
+  const rb = snippetFile('prog.rb', 'puts 1');
+  const r2 = await runExpectingNoStart(rb);
+  assert.equal(r2.reason, 'error');
+  assert.notEqual(r2.exitCode, 0);
+  assert.match(r2.message, /unsupported file type '\.rb'.*\.ts.*\.py/);
+});
+
+test('an import that cannot be resolved is reported with its location', async () => {
+  const snippet = snippetFile('imp.ts', "import { x } from './nowhere';\nconsole.log(x);\n");
+  const r = await runExpectingNoStart(snippet);
+  assert.equal(r.reason, 'error');
+  assert.match(r.message, /imp\.ts:1:\d+: Could not resolve "\.\/nowhere"/);
+});

@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { Kind } from '../../common/schema';
+import { startRun } from '../../engine/runner';
+import { snippetFile, wireBoot } from './helpers';
+
+const repo = join(__dirname, '..', '..');
+
+/**
+ * A snippet that, from inside the run, opens connections of its own: a wrong token, no token, an
+ * oversized hello, a valid events connection that turns to garbage after two good records, and a
+ * raw stderr channel. It waits for every connection to end before exiting.
+ */
+const HOSTILE = `
+import { createConnection } from 'node:net';
+import { RecordEncoder } from ${JSON.stringify(join(repo, 'common', 'wire'))};
+const env = process.env;
+const hello = (o: object) => JSON.stringify({ token: env.CONCURRENCY_LENS_TOKEN, schema: 1, pid: process.pid, runtime: 'python', channel: 'events', ...o }) + '\\n';
+function send(...parts: (string | Uint8Array)[]): Promise<void> {
+  return new Promise((resolve) => {
+    const s = createConnection(env.CONCURRENCY_LENS_SOCKET!);
+    s.on('error', () => resolve());
+    s.on('close', () => resolve());
+    s.on('connect', () => { for (const p of parts) s.write(p); s.end(); });
+  });
+}
+const enc = new RecordEncoder();
+const t = Number(process.hrtime.bigint());
+enc.add(${Kind.Mark}, t, process.pid, 0, ['kept-1']);
+enc.add(${Kind.Mark}, t + 1, process.pid, 0, ['kept-2']);
+const good = enc.take();
+const garbage = Buffer.from([0xff, 0xff, 0xff, 0xff, 0, 1, 2, 3, 4, 5, 6, 7]);
+enc.add(${Kind.Mark}, t + 2, process.pid, 0, ['never']);
+(async () => {
+  await send(hello({ token: 'wrong' }), good);
+  await send(hello({ token: undefined }), good);
+  await send('{"token":"' + 'x'.repeat(10000) + '"}\\n', good);
+  await send('\\x00\\x01 binary before any hello\\n');
+  await send(hello({}), good, garbage, enc.take());
+  await send(hello({ channel: 'stderr' }), 'raw line one\\npartial', ' end\\n', Buffer.from([0xff, 0xfe, 0x0a]));
+})();
+`;
+
+test('connections without the token, with a bad hello or a corrupt stream are dropped and counted; good data stays', async () => {
+  const run = startRun({ snippet: snippetFile('hostile.ts', HOSTILE), nodeBoot: wireBoot() });
+  const lines: string[] = [];
+  run.onOutput((l) => lines.push(`${l.stream}:${l.text}`));
+  const r = await run.done;
+  assert.equal(r.reason, 'exit');
+  assert.equal(r.exitCode, 0);
+  assert.equal(run.droppedConnections, 5);
+  const marks = run.store.marks().map((m) => m.name);
+  assert.deepEqual(marks, ['kept-1', 'kept-2']);
+  assert.deepEqual(lines, ['stderr:raw line one', 'stderr:partial end', 'stderr:\ufffd\ufffd']);
+  const out = run.store.output().map((o) => o.text);
+  assert.deepEqual(out, ['raw line one', 'partial end', '\ufffd\ufffd']);
+  assert.ok(run.store.output().every((o) => o.pid === run.store.lanes()[0].pid));
+});
