@@ -6,7 +6,7 @@ import type { FeedSource } from './panelFeed';
 import { RunSession } from './runSession';
 import { runtimeFor } from './mainGuard';
 import { pickSample } from './samples';
-import { exportChromeTrace, importChromeTrace, loadLastRun, saveRun } from './savedTraces';
+import { exportChromeTrace, importChromeTrace, loadLastShown, saveRun, saveShown } from './savedTraces';
 import { readSettings } from './settings';
 import { RunStatusBar } from './statusBar';
 import { ensureTrusted } from './trust';
@@ -97,8 +97,12 @@ export class LensController implements vscode.Disposable {
           )?.[0];
     if (!file) return;
     try {
-      const { title, chunks } = await importChromeTrace(file);
-      this.show(loadedSource(title, chunks, `Opened ${file.fsPath}`));
+      const { title, chunks, warnings } = await importChromeTrace(file);
+      for (const w of warnings) this.log.warn(`${file.fsPath}: ${w}`);
+      const note = warnings.length > 0 ? ` (${warnings.length} parts skipped; see "Concurrency Lens (log)")` : '';
+      const source = loadedSource(title, chunks, `Opened ${file.fsPath}${note}`);
+      this.show(source);
+      await saveShown(this.context, source).catch((e) => this.log.error(`remembering the trace: ${e}`));
     } catch (e) {
       void vscode.window.showErrorMessage(`Concurrency Lens could not open ${file.fsPath}: ${(e as Error).message}`);
     }
@@ -129,12 +133,14 @@ export class LensController implements vscode.Disposable {
     void vscode.window.showInformationMessage(`Concurrency Lens: trace exported to ${target.fsPath}`);
   }
 
-  /** Restores the panel VS Code kept from the last session, with the last saved run. */
+  /** Restores the panel VS Code kept from the last session, with what it showed (saved when shown). */
   async restore(webviewPanel: vscode.WebviewPanel): Promise<void> {
     this.attach(webviewPanel);
-    const last = await loadLastRun(this.context).catch(() => undefined);
+    const last = await loadLastShown(this.context).catch(() => undefined);
     this.show(
-      last ? loadedSource(last.title, last.chunks, 'Restored the last run.') : loadedSource('no trace', [], ''),
+      last
+        ? loadedSource(last.title, last.chunks, `Restored ${last.title} from the last session.`)
+        : loadedSource('no trace', [], 'Nothing was saved from the last session. Run a snippet or open a trace.'),
     );
   }
 

@@ -94,17 +94,17 @@ test(
       log('workbench up');
 
       // Open Sample…: the quick pick lists the bundled samples and opens the one picked.
-    if (!process.env.E2E_SKIP_SAMPLE) {
-      await runCommand(page, 'Concurrency Lens: Open Sample', log);
-      const sampleRow = page.locator('.quick-input-list .monaco-list-row', { hasText: /\.(?:ts|js|py)\b/ }).first();
-      await sampleRow.waitFor({ timeout: 15_000 });
-      const sampleLabel = (await sampleRow.locator('.label-name').first().textContent())?.trim() ?? '';
-      await page.keyboard.press('Enter');
-      await page.locator('.tabs-container .tab', { hasText: sampleLabel }).waitFor({ timeout: 15_000 });
-      log(`sample ${sampleLabel} opened`);
-    }
+      if (!process.env.E2E_SKIP_SAMPLE) {
+        await runCommand(page, 'Concurrency Lens: Open Sample', log);
+        const sampleRow = page.locator('.quick-input-list .monaco-list-row', { hasText: /\.(?:ts|js|py)\b/ }).first();
+        await sampleRow.waitFor({ timeout: 15_000 });
+        const sampleLabel = (await sampleRow.locator('.label-name').first().textContent())?.trim() ?? '';
+        await page.keyboard.press('Enter');
+        await page.locator('.tabs-container .tab', { hasText: sampleLabel }).waitFor({ timeout: 15_000 });
+        log(`sample ${sampleLabel} opened`);
+      }
 
-    // Open the workspace snippet and run it.
+      // Open the workspace snippet and run it.
       await page.keyboard.press('Control+P');
       const input = page.locator('.quick-input-widget input').first();
       await input.fill('lanes.py');
@@ -168,6 +168,7 @@ test(
       await runCommand(page, 'Concurrency Lens: Open Trace', log);
       await answerFileDialog(page, exported);
       await page.locator('.tab', { hasText: 'exported.trace.json' }).waitFor({ timeout: 20_000 });
+      await panel.locator('.toolbar .title', { hasText: 'exported.trace.json' }).waitFor({ timeout: 20_000 });
       const reopened = await until('lanes of the opened trace', 20_000, async () => {
         const lanes = await lanePids(panel).catch(() => []);
         return JSON.stringify(lanes) === JSON.stringify(pids) ? lanes : undefined;
@@ -175,6 +176,21 @@ test(
       assert.deepEqual(reopened, pids);
       log('opened the exported trace with the same lanes');
       await screenshot(page, '3-opened-trace');
+
+      // Reopening the window restores the panel (WebviewPanelSerializer) with what it showed.
+      await page.reload({ waitUntil: 'domcontentloaded' });
+      await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+      const restored = panelFrame(page);
+      await restored.locator('.toolbar .title', { hasText: 'exported.trace.json' }).waitFor({ timeout: 60_000 });
+      assert.deepEqual(
+        await until('lanes of the restored panel', 20_000, async () => {
+          const lanes = await lanePids(restored).catch(() => []);
+          return lanes.length === pids.length ? lanes : undefined;
+        }),
+        pids,
+      );
+      log('reload restored the panel with the opened trace');
+      await screenshot(page, '4-restored');
     } catch (e) {
       if (page) await screenshot(page, 'failure').catch(() => undefined);
       throw e;
