@@ -6,7 +6,7 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Collector } from '../../engine/collector';
@@ -31,7 +31,7 @@ export interface PyRun {
 
 /** Options of `runPython`. */
 export interface RunOptions {
-  /** Start method forced through `CL_TEST_START_METHOD` (read by the samples' `__main__` blocks). */
+  /** Start method forced through `CONCURRENCY_LENS_START_METHOD` (applied by the hook). */
   startMethod?: 'fork' | 'spawn' | 'forkserver';
   pythonPath?: string;
   /** Stop the run (SIGKILL to the process group) after this many ms. */
@@ -39,6 +39,8 @@ export interface RunOptions {
   /** Stop the run as soon as this returns true for the events so far. */
   stopWhen?: (events: TraceEvent[]) => boolean;
   env?: Record<string, string>;
+  /** Stop by killing only the root process (SIGKILL), so the children must end by the orphan guard. */
+  stopRootOnly?: boolean;
 }
 
 /** Repository path of a Python sample. */
@@ -69,7 +71,7 @@ export async function runPython(file: string, opts: RunOptions = {}): Promise<Py
     [ENV.runDir]: runDir,
     [ENV.snippet]: file,
   };
-  if (opts.startMethod) env.CL_TEST_START_METHOD = opts.startMethod;
+  if (opts.startMethod) env.CONCURRENCY_LENS_START_METHOD = opts.startMethod;
   const plan = await pythonLauncher.prepare({
     snippet: file,
     runDir,
@@ -90,7 +92,7 @@ export async function runPython(file: string, opts: RunOptions = {}): Promise<Py
     if (stopped) return;
     stopped = true;
     try {
-      process.kill(-child.pid!, 'SIGKILL');
+      process.kill(opts.stopRootOnly ? child.pid! : -child.pid!, 'SIGKILL');
     } catch {
       /* already gone */
     }
@@ -102,7 +104,8 @@ export async function runPython(file: string, opts: RunOptions = {}): Promise<Py
   );
   clearTimeout(timer);
   if (poll) clearInterval(poll);
-  await collector.waitIdle(stopped ? 500 : 3000);
+  // After a stop, closing the collector's sockets is what ends any process still alive (orphan guard).
+  await collector.waitIdle(stopped ? 300 : 3000);
   await collector.close();
   rmSync(runDir, { recursive: true, force: true });
   return { events, lines, store, code, signal, rootPid: child.pid!, stopped };
@@ -126,4 +129,14 @@ export function pidsWithRole(events: TraceEvent[], role: number): number[] {
 /** Text printed to stdout, all processes, in arrival order. */
 export function stdout(run: PyRun): string[] {
   return run.lines.filter((l) => l.stream === 'stdout').map((l) => l.text);
+}
+
+/** True while a process with this pid exists and is not a zombie (ended, waiting to be reaped). */
+export function alive(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2)[0] !== 'Z';
+  } catch {
+    return false;
+  }
 }

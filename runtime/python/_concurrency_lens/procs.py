@@ -14,6 +14,8 @@ from .schema import K, Cat, Role, Status
 from .where import called_by_user, loc, short
 
 ROOT_ENV = 'CONCURRENCY_LENS_PY_ROOT'
+# Optional: run the program with this multiprocessing start method (fork, spawn, forkserver).
+START_METHOD_ENV = 'CONCURRENCY_LENS_START_METHOD'
 _state = {'exit_code': 0, 'run_span': 0, 'expect_child': False, 'forkserver': False, 'started': False}
 _reported = set()
 
@@ -40,13 +42,18 @@ def on_process_start():
         _state['run_span'] = R.begin(Cat.RUN, os.path.basename(sys.argv[0] if sys.argv else 'main'), t=t)
         atexit.register(_root_exit)
         _wrap_excepthooks()
+        method = os.environ.get(START_METHOD_ENV)
+        if method:
+            import multiprocessing
+
+            multiprocessing.set_start_method(method, force=True)
     elif '--multiprocessing-fork' in sys.argv:
         pass  # a spawned multiprocessing child: ProcStart comes from _bootstrap, with its name
     else:
         name = _helper_name()
         _state['forkserver'] = name == 'forkserver'
         proc_start(os.getppid(), name, Role.OTHER, t)
-        atexit.register(lambda: (R.emit(K.PROC_EXIT, (0, ''), lane=0), R.flush()))
+        atexit.register(lambda: (R.emit(K.PROC_EXIT, (0, ''), lane=0), R.final_flush()))
 
 
 def _on_fork_child():
@@ -59,7 +66,7 @@ def _on_fork_child():
 def _root_exit():
     R.end(_state['run_span'], Status.OK if _state['exit_code'] == 0 else Status.ERROR)
     R.emit(K.PROC_EXIT, (_state['exit_code'], ''), lane=0)
-    R.flush()
+    R.final_flush()
 
 
 def _error(exc_type, exc, tb, lane=None):
@@ -129,7 +136,7 @@ def _patch_process():
         if sid:
             R.end(sid, Status.OK if code == 0 else Status.ERROR)
         R.emit(K.PROC_EXIT, (code, ''), lane=0)
-        R.flush()
+        R.final_flush()
         return code
 
     def start(self):

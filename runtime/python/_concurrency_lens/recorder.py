@@ -130,6 +130,16 @@ def flush():
                 _orphaned()
 
 
+def final_flush():
+    """Runs the tick hooks once more (pending aggregates) and sends everything: call when a process ends."""
+    for fn in _tick:
+        try:
+            fn()
+        except Exception:
+            pass
+    flush()
+
+
 def _orphaned():
     # The runner is gone or stopped the run: end this process so nothing is left behind.
     os.kill(os.getpid(), signal.SIGKILL)
