@@ -19,6 +19,7 @@ export interface DeadlockStep {
   /** Its blocking wait. */
   cat: number;
   obj: string;
+  detail: string;
   loc: string;
   /** Absolute monotonic ns when it started waiting. */
   since: number;
@@ -185,6 +186,7 @@ export class DeadlockDetector {
       holds: wanted.filter((k) => held.includes(k)),
       cat: w?.cat ?? -1,
       obj: w?.obj ?? '',
+      detail: w?.detail ?? '',
       loc: w?.loc ?? '',
       since: w?.t ?? NaN,
       alive: l.alive,
@@ -203,7 +205,7 @@ export class DeadlockDetector {
       .map((s) => {
         const holds = s.holds.map((k) => name(k, Cat.WaitLock)).join(' and ');
         if (!s.alive) return `${s.label} exited while holding ${holds || 'it'}`;
-        const w: OpenWait = { span: 0, cat: s.cat, obj: s.obj, detail: '', loc: s.loc, t: s.since };
+        const w: OpenWait = { span: 0, cat: s.cat, obj: s.obj, detail: s.detail, loc: s.loc, t: s.since };
         return `${s.label} ${holds ? `holds ${holds} and ` : ''}${this.waitPhrase(w, name)}`;
       })
       .join('; ');

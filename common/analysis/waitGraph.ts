@@ -213,11 +213,12 @@ export class WaitGraph {
     }
   }
 
-  /** The lane a join waits for (`proc:<pid>` or `thread:<pid>:<tid>` keys). */
+  /** The lane a join waits for: `proc:<pid>` / `thread:<pid>:<tid>` keys, or `pid <n>` in the detail. */
   joinTarget(w: OpenWait): LaneState | undefined {
     const m = /^(?:proc|process):(\d+)$|^thread:(\d+):(\d+)$/.exec(w.obj);
-    if (!m) return undefined;
-    return m[1] !== undefined ? this.find(Number(m[1]), 0) : this.find(Number(m[2]), Number(m[3]));
+    if (m) return m[1] !== undefined ? this.find(Number(m[1]), 0) : this.find(Number(m[2]), Number(m[3]));
+    const d = /\bpid (\d+)/.exec(w.detail);
+    return d ? this.find(Number(d[1]), 0) : undefined;
   }
 
   /** Type of an object: declared, else implied by the wait on it. */

@@ -1,0 +1,284 @@
+/**
+ * Parallel efficiency of a run: speed-up (busy time of the workers / wall time), efficiency (speed-up
+ * / workers), and the named limiters with their evidence: serial fraction, uneven chunks (the
+ * stair-step), lock serialisation, queue starvation, more busy workers than cores.
+ */
+import { Cat, ObjType, Role } from '../schema';
+import type { TraceView } from '../store/api';
+import { laneStates, openByLane, RUNNING } from './breakdown';
+import { contentionTable } from './contention';
+import type { EventFacts } from './facts';
+import { fmtDuration, fmtPercent, laneLabel, ViewIndex } from './util';
+
+/** Something that limits the speed-up, with the numbers that show it. */
+export interface Limiter {
+  id: 'serial-fraction' | 'uneven-chunks' | 'lock-serialisation' | 'queue-starvation' | 'oversubscription';
+  title: string;
+  /** Rough share of the ideal speed-up it costs (0..1), for ordering. */
+  weight: number;
+  /** One or two sentences with the numbers. */
+  evidence: string;
+  /** The object or pool involved, and a source line to jump to. */
+  obj: string;
+  loc: string;
+}
+
+/** Speed-up, efficiency and limiters. */
+export interface Efficiency {
+  wall: number;
+  /** Workers counted: pool workers if there are pools, else child processes, else 1. */
+  workers: number;
+  /** Sum of task time (pools) or running + sleeping time of the workers. */
+  busy: number;
+  speedup: number;
+  efficiency: number;
+  /** Most busy workers at once, and the cores it was compared with. */
+  peakBusy: number;
+  cores: number;
+  limiters: Limiter[];
+  /** "speed-up 2.9× on 4 workers (efficiency 72%); limited by uneven chunks" */
+  summary: string;
+}
+
+/** Options: the machine's core count (the host passes `os.availableParallelism()`). */
+export interface EfficiencyOptions {
+  cores: number;
+}
+
+const BUCKETS = 1000;
+
+/** Computes speed-up, efficiency and limiters of the whole run. */
+export function efficiency(view: TraceView, opts: EfficiencyOptions, facts?: EventFacts): Efficiency {
+  const ix = new ViewIndex(view);
+  const open = openByLane(view);
+  const procs = ix.lanes.filter((l) => l.tid === 0);
+  const start = Math.min(0, ...procs.map((l) => ix.laneStart(l.id)));
+  const end = Math.max(0, ...procs.map((l) => ix.laneEnd(l.id)));
+  const wall = end - start;
+  const poolWorkers = procs.filter((l) => l.role === Role.PoolWorker);
+  const others = procs.filter((l) => l.role === Role.Process);
+  const workerLanes = poolWorkers.length ? poolWorkers : others.length ? others : procs.slice(0, 1);
+  const workers = Math.max(1, workerLanes.length);
+  const tasks = view.tasks().filter((r) => Number.isFinite(r.start) && Number.isFinite(r.end));
+
+  // Busy intervals of the workers in buckets (for the serial fraction), running lanes (for cores).
+  const width = wall > 0 ? wall / BUCKETS : 1;
+  const busyIn = new Float64Array(BUCKETS);
+  const runningIn = new Float64Array(BUCKETS);
+  const addTo = (arr: Float64Array, a: number, b: number): void => {
+    for (let k = Math.max(0, Math.floor((a - start) / width)); k < BUCKETS; k++) {
+      const lo = start + k * width;
+      const hi = lo + width;
+      if (lo >= b) break;
+      arr[k] += Math.min(b, hi) - Math.max(a, lo);
+    }
+  };
+  let busy = 0;
+  if (tasks.length) {
+    for (const r of tasks) {
+      busy += r.end - r.start;
+      addTo(busyIn, r.start, r.end);
+    }
+  }
+  const isWorker = new Set(workerLanes.map((l) => l.id));
+  const countThreads = view.run().runtime !== 'python';
+  for (const lane of ix.lanes) {
+    if (lane.tid !== 0 && !countThreads) continue;
+    const worker = isWorker.has(lane.id) && !tasks.length;
+    laneStates(
+      ix,
+      lane.id,
+      -Infinity,
+      Infinity,
+      (state, a, b) => {
+        if (state === RUNNING) addTo(runningIn, a, b);
+        if (worker && (state === RUNNING || state === Cat.Sleep)) {
+          busy += b - a;
+          addTo(busyIn, a, b);
+        }
+      },
+      open.get(lane.id),
+    );
+  }
+  const speedup = wall > 0 ? busy / wall : 0;
+  const eff = speedup / workers;
+  let peakBusy = 0;
+  let overBuckets = 0;
+  for (let k = 0; k < BUCKETS; k++) {
+    const c = runningIn[k] / width;
+    peakBusy = Math.max(peakBusy, c);
+    if (c > opts.cores + 0.5) overBuckets++;
+  }
+  peakBusy = Math.round(peakBusy);
+
+  const limiters: Limiter[] = [];
+  const serial = serialFraction(busyIn, width, wall);
+  if (workers > 1 && serial > 0.1) {
+    const bound = 1 / (serial + (1 - serial) / workers);
+    limiters.push({
+      id: 'serial-fraction',
+      title: 'Serial fraction',
+      weight: serial,
+      evidence: `For ${fmtDuration(serial * wall)} of the ${fmtDuration(wall)} run (${fmtPercent(serial)}) no worker was busy; with that serial part the speed-up on ${workers} workers can be at most ${bound.toFixed(1)}×.`,
+      obj: '',
+      loc: '',
+    });
+  }
+  const uneven = unevenChunks(view, ix);
+  if (uneven) limiters.push(uneven);
+  const lock = lockSerialisation(
+    view,
+    ix,
+    facts,
+    workerLanes.map((l) => l.pid),
+    busy,
+  );
+  if (lock) limiters.push(lock);
+  const starve = queueStarvation(ix, open);
+  if (starve) limiters.push(starve);
+  if (overBuckets / BUCKETS >= 0.05) {
+    limiters.push({
+      id: 'oversubscription',
+      title: 'More busy workers than cores',
+      weight: Math.min(1, overBuckets / BUCKETS),
+      evidence: `Up to ${peakBusy} processes were running at once on ${opts.cores} core${opts.cores === 1 ? '' : 's'}, for ${fmtDuration((overBuckets / BUCKETS) * wall)} (${fmtPercent(overBuckets / BUCKETS)} of the run); the extra ones only take turns.`,
+      obj: '',
+      loc: '',
+    });
+  }
+  limiters.sort((a, b) => b.weight - a.weight);
+  const summary =
+    `speed-up ${speedup.toFixed(1)}× on ${workers} worker${workers === 1 ? '' : 's'} (efficiency ${fmtPercent(eff)})` +
+    (limiters.length ? `; limited by ${limiters.map((l) => l.title.toLowerCase()).join(', ')}` : '');
+  return { wall, workers, busy, speedup, efficiency: eff, peakBusy, cores: opts.cores, limiters, summary };
+}
+
+function serialFraction(busyIn: Float64Array, width: number, wall: number): number {
+  if (!(wall > 0)) return 0;
+  let idle = 0;
+  for (let k = 0; k < busyIn.length; k++) idle += Math.max(0, width - Math.min(width, busyIn[k]));
+  return idle / wall;
+}
+
+/** The stair-step: in a pool, some workers finish long before the last one. */
+export function unevenChunks(view: TraceView, ix: ViewIndex): Limiter | null {
+  const byPool = new Map<string, { worker: number; start: number; end: number; chunk: number; loc: string }[]>();
+  for (const r of view.tasks()) {
+    if (!Number.isFinite(r.start) || !Number.isFinite(r.end)) continue;
+    let l = byPool.get(r.pool);
+    if (!l) byPool.set(r.pool, (l = []));
+    l.push({ worker: r.workerPid, start: r.start, end: r.end, chunk: r.chunk, loc: r.loc });
+  }
+  let best: Limiter | null = null;
+  for (const [pool, list] of byPool) {
+    const perWorker = new Map<number, { busy: number; last: number }>();
+    let first = Infinity;
+    let last = -Infinity;
+    for (const t of list) {
+      const w = perWorker.get(t.worker) ?? { busy: 0, last: -Infinity };
+      w.busy += t.end - t.start;
+      w.last = Math.max(w.last, t.end);
+      perWorker.set(t.worker, w);
+      first = Math.min(first, t.start);
+      last = Math.max(last, t.end);
+    }
+    const decl = ix.objects.get(pool);
+    const size = Math.max(perWorker.size, decl && decl.capacity > 0 ? decl.capacity : 0);
+    const span = last - first;
+    if (size < 2 || list.length < 2 || !(span > 0)) continue;
+    let busySum = 0;
+    for (const w of perWorker.values()) busySum += w.busy;
+    const idle = 1 - busySum / (size * span);
+    const finishes = [...perWorker.entries()].sort((a, b) => a[1].last - b[1].last);
+    const [earlyPid, early] = finishes[0];
+    const [latePid, late] = finishes[finishes.length - 1];
+    const tail = perWorker.size < size ? span : late.last - early.last;
+    if (idle < 0.25 || tail < 0.2 * span) continue;
+    const durs = list.map((t) => t.end - t.start).sort((a, b) => a - b);
+    const chunks = list.map((t) => t.chunk).sort((a, b) => a - b);
+    const name = decl?.name || pool;
+    const chunkText =
+      chunks[0] === chunks[chunks.length - 1]
+        ? `chunks of ${chunks[0]}`
+        : `chunks of ${chunks[0]}–${chunks[chunks.length - 1]} items`;
+    const evidence =
+      perWorker.size < size
+        ? `In pool ${name}, only ${perWorker.size} of ${size} workers got tasks; the workers sat idle ${fmtPercent(idle)} of the ${fmtDuration(span)} the tasks took (${list.length} tasks, ${chunkText}).`
+        : `In pool ${name}, worker ${latePid} was busy until ${fmtDuration(late.last)} while worker ${earlyPid} finished at ${fmtDuration(early.last)}; the workers sat idle ${fmtPercent(idle)} of the ${fmtDuration(span)} the tasks took (tasks ${fmtDuration(durs[0])}–${fmtDuration(durs[durs.length - 1])}, ${chunkText}).`;
+    if (!best || idle > best.weight)
+      best = {
+        id: 'uneven-chunks',
+        title: 'Uneven chunks',
+        weight: idle,
+        evidence,
+        obj: pool,
+        loc: list[0].loc || decl?.loc || '',
+      };
+  }
+  return best;
+}
+
+function lockSerialisation(
+  view: TraceView,
+  ix: ViewIndex,
+  facts: EventFacts | undefined,
+  workerPids: number[],
+  busy: number,
+): Limiter | null {
+  const pids = new Set(workerPids);
+  const rows = contentionTable(view, facts).filter((r) => r.type !== ObjType.Queue && r.wait.count > 0);
+  if (!rows.length) return null;
+  let waitAll = 0;
+  for (const lane of ix.lanes) {
+    if (!pids.has(lane.pid)) continue;
+    const s = view.spans(lane.id);
+    for (let i = 0; i < s.count; i++)
+      if (s.cat[i] === Cat.WaitLock || s.cat[i] === Cat.WaitSemaphore) waitAll += s.end[i] - s.start[i];
+  }
+  const top = rows[0];
+  const share = waitAll / Math.max(1, busy + waitAll);
+  if (share < 0.2) return null;
+  const site = top.sites[0]?.loc || top.loc;
+  return {
+    id: 'lock-serialisation',
+    title: 'Lock serialisation',
+    weight: share,
+    evidence: `Workers spent ${fmtDuration(waitAll)} (${fmtPercent(share)} of their time) waiting for locks, most for ${top.typeWord} ${top.name} (${top.wait.count} waits, longest ${fmtDuration(top.wait.max)}, ${top.convoy} waiting at once${site ? `, taken at ${site}` : ''}); the work under it runs one process at a time.`,
+    obj: top.obj,
+    loc: site,
+  };
+}
+
+function queueStarvation(ix: ViewIndex, open: Map<number, { start: number; cat: number }[]>): Limiter | null {
+  let best: Limiter | null = null;
+  for (const lane of ix.lanes) {
+    let waiting = 0;
+    let obj = '';
+    let life = 0;
+    laneStates(
+      ix,
+      lane.id,
+      -Infinity,
+      Infinity,
+      (state, a, b) => {
+        life += b - a;
+        if (state === Cat.WaitQueueGet) waiting += b - a;
+      },
+      open.get(lane.id),
+    );
+    if (!(life > 0) || waiting / life < 0.3) continue;
+    const s = ix.view.spans(lane.id);
+    for (let i = 0; i < s.count && !obj; i++) if (s.cat[i] === Cat.WaitQueueGet) obj = ix.view.str(s.obj[i]);
+    const share = waiting / life;
+    if (best && best.weight >= share) continue;
+    best = {
+      id: 'queue-starvation',
+      title: 'Queue starvation',
+      weight: share,
+      evidence: `${laneLabel(lane.pid, lane.tid)} waited ${fmtDuration(waiting)} (${fmtPercent(share)} of its life) for items from ${obj ? ix.describe(obj, Cat.WaitQueueGet) : 'a queue'}: the producers do not keep up.`,
+      obj,
+      loc: ix.objects.get(obj)?.loc ?? '',
+    };
+  }
+  return best;
+}

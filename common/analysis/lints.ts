@@ -1,0 +1,258 @@
+/**
+ * Lints: warnings about the run with a short explanation and the sample that shows the fix.
+ * join-before-drain, pool never closed or joined, Value lost update, lock held across a blocking
+ * call, uneven chunks, more busy workers than cores.
+ */
+import { Cat, ObjType, Role } from '../schema';
+import type { TraceView } from '../store/api';
+import { contentionTable } from './contention';
+import { efficiency } from './efficiency';
+import type { EventFacts } from './facts';
+import { lostUpdates } from './lostUpdate';
+import { joinTargets } from './release';
+import { fmtDuration, laneLabel, ViewIndex, waitWord } from './util';
+
+/** Identifiers of the lints. */
+export type LintId =
+  | 'join-before-drain'
+  | 'pool-not-joined'
+  | 'value-lost-update'
+  | 'lock-held-across-wait'
+  | 'uneven-chunks'
+  | 'oversubscription';
+
+/** One warning. */
+export interface Lint {
+  id: LintId;
+  severity: 'error' | 'warning' | 'info';
+  /** One line with the specifics of this run. */
+  message: string;
+  /** Why it matters and what to do, two or three sentences. */
+  explanation: string;
+  /** Source line to jump to (`file:line:col`), '' if none. */
+  loc: string;
+  /** Repository path of the sample that shows the fix. */
+  sample: string;
+  /** Where in the chart: a lane and time window (relative ns), if any. */
+  at: { lane: number; t0: number; t1: number } | null;
+}
+
+/** Options: cores of the machine, for the oversubscription lint. */
+export interface LintOptions {
+  cores: number;
+}
+
+/** Sample showing the fix for each lint, by runtime (files planned in `samples/`). */
+export const LINT_SAMPLES: Record<LintId, { node: string; python: string }> = {
+  'join-before-drain': {
+    node: 'samples/node/05-producer-consumer.ts',
+    python: 'samples/python/05_producer_consumer.py',
+  },
+  'pool-not-joined': {
+    node: 'samples/node/09-pool-map-apply-starmap.ts',
+    python: 'samples/python/09_pool_map_apply_starmap.py',
+  },
+  'value-lost-update': { node: 'samples/node/07-lock-counter.ts', python: 'samples/python/07_lock_counter.py' },
+  'lock-held-across-wait': { node: 'samples/node/07-lock-counter.ts', python: 'samples/python/07_lock_counter.py' },
+  'uneven-chunks': {
+    node: 'samples/node/12-apply-async-batches.ts',
+    python: 'samples/python/12_apply_async_batches.py',
+  },
+  oversubscription: {
+    node: 'samples/node/08-threads-and-processes.ts',
+    python: 'samples/python/08_threads_and_processes.py',
+  },
+};
+
+const EXPLAIN: Record<LintId, string> = {
+  'join-before-drain':
+    'A process that put items on a queue does not finish until they have been taken out (its feeder must flush them into the pipe). Joining it before draining the queue can wait forever. Get every item (e.g. until a sentinel), then join.',
+  'pool-not-joined':
+    'A pool that is never closed and joined leaves its workers to be killed at exit, so queued tasks can be lost and worker clean-up never runs. Call close() then join(), or use the pool in a `with` block / `await using`.',
+  'value-lost-update':
+    '`value += 1` reads, adds and writes in separate steps. When two processes read the same old value, one write overwrites the other. Hold the value\u2019s lock around the whole update: `with v.get_lock(): v.value += 1`.',
+  'lock-held-across-wait':
+    'While a lock is held across a sleep, a queue operation or another blocking call, every other process that needs it waits too. Hold locks only around the shared update; do the blocking part outside.',
+  'uneven-chunks':
+    'Tasks of very different lengths (or big chunks) leave workers idle while one finishes a long chunk: the stair-step at the end of a map. Use smaller chunks (chunksize=1 or imap_unordered) or split the work evenly.',
+  oversubscription:
+    'More processes were busy than the machine has cores, so they only took turns: adding workers did not add speed. Size pools to the core count for CPU-bound work.',
+};
+
+const BLOCKING_IN_HOLD = new Set<number>([
+  Cat.Sleep,
+  Cat.WaitQueueGet,
+  Cat.WaitQueuePut,
+  Cat.WaitRecv,
+  Cat.WaitJoin,
+  Cat.WaitResult,
+  Cat.WaitEvent,
+  Cat.WaitManager,
+]);
+
+/** Runs every lint over a trace. `facts` (fed the same events) enables join-before-drain and lost updates. */
+export function lint(view: TraceView, opts: LintOptions, facts?: EventFacts): Lint[] {
+  const ix = new ViewIndex(view);
+  const runtime = view.run().runtime === 'python' ? 'python' : 'node';
+  const out: Lint[] = [];
+  const make = (id: LintId, severity: Lint['severity'], message: string, loc: string, at: Lint['at']): void => {
+    out.push({ id, severity, message, explanation: EXPLAIN[id], loc, sample: LINT_SAMPLES[id][runtime], at });
+  };
+  if (facts) joinBeforeDrain(ix, facts, make);
+  poolNotJoined(ix, make);
+  if (facts) {
+    for (const l of lostUpdates(ix, facts)) make('value-lost-update', 'warning', l.message, l.loc, l.at);
+  }
+  lockHeldAcross(ix, facts, make);
+  const eff = efficiency(view, opts, facts);
+  for (const l of eff.limiters) {
+    if (l.id === 'uneven-chunks' || l.id === 'oversubscription') make(l.id, 'info', l.evidence, l.loc, null);
+  }
+  return out;
+}
+
+type Make = (id: LintId, severity: Lint['severity'], message: string, loc: string, at: Lint['at']) => void;
+
+function joinBeforeDrain(ix: ViewIndex, facts: EventFacts, make: Make): void {
+  const view = ix.view;
+  // When each (queue, putter, item) was taken out, Infinity if never.
+  const taken = new Map<string, number>();
+  for (const [q, ops] of facts.queues) {
+    for (let i = 0; i < ops.getT.length; i++)
+      taken.set(`${q}\u0000${ops.getPutPid.data[i]}\u0000${ops.getItem.data[i]}`, ops.getT.data[i] - view.origin);
+  }
+  const joins: { lane: number; start: number; end: number; obj: string; detail: string; loc: string }[] = [];
+  for (const lane of ix.lanes) {
+    const s = view.spans(lane.id);
+    for (let i = 0; i < s.count; i++) {
+      if (s.cat[i] === Cat.WaitJoin)
+        joins.push({
+          lane: lane.id,
+          start: s.start[i],
+          end: s.end[i],
+          obj: view.str(s.obj[i]),
+          detail: view.str(s.detail[i]),
+          loc: view.str(s.loc[i]),
+        });
+    }
+  }
+  for (const o of view.openSpans())
+    if (o.cat === Cat.WaitJoin)
+      joins.push({ lane: o.lane, start: o.start, end: Infinity, obj: o.obj, detail: o.detail, loc: o.loc });
+  for (const j of joins) {
+    for (const target of joinTargets(ix, j.obj, j.detail)) {
+      const pid = ix.lanes[target].pid;
+      for (const [q, ops] of facts.queues) {
+        let pending = 0;
+        let late = 0;
+        for (let i = 0; i < ops.putT.length; i++) {
+          if (ops.putPid.data[i] !== pid || ops.putT.data[i] - view.origin > j.start) continue;
+          const got = taken.get(`${q}\u0000${pid}\u0000${ops.putItem.data[i]}`) ?? Infinity;
+          if (got > j.start) pending++;
+          if (got >= j.end) late++;
+        }
+        if (pending === 0) continue;
+        const joiner = ix.lanes[j.lane];
+        const stuck = j.end === Infinity || late > 0;
+        const message =
+          `${laneLabel(joiner.pid, joiner.tid)} joined process ${pid}${j.loc ? ` at ${j.loc}` : ''} while ${ix.describe(q, Cat.WaitQueueGet)} still held ${pending} item${pending === 1 ? '' : 's'} it had put` +
+          (j.end === Infinity
+            ? '; the join never returned'
+            : late > 0
+              ? `; ${late} were taken only after the join returned`
+              : '');
+        make('join-before-drain', stuck ? 'error' : 'warning', message, j.loc, {
+          lane: j.lane,
+          t0: j.start,
+          t1: Math.min(j.end, view.now),
+        });
+      }
+    }
+  }
+}
+
+function poolNotJoined(ix: ViewIndex, make: Make): void {
+  const view = ix.view;
+  const pools = [...ix.objects.values()].filter((o) => o.type === ObjType.Pool);
+  if (!pools.length) return;
+  const joined = new Set<string>();
+  for (const lane of ix.lanes) {
+    const s = view.spans(lane.id);
+    for (let i = 0; i < s.count; i++) if (s.cat[i] === Cat.WaitJoin && s.obj[i] !== 0) joined.add(view.str(s.obj[i]));
+  }
+  for (const o of view.openSpans()) if (o.cat === Cat.WaitJoin) joined.add(o.obj);
+  for (const pool of pools) {
+    if (joined.has(pool.key)) continue;
+    const owner = ix.lane(pool.pid, 0);
+    if (owner < 0) continue;
+    const ownerEnd = ix.lanes[owner].end;
+    const workers = ix.lanes.filter((l) => l.role === Role.PoolWorker && l.tid === 0 && l.ppid === pool.pid);
+    // Workers that ended before their owner were terminated on purpose (`with Pool()`, dispose).
+    const leftOver = workers.filter(
+      (w) => Number.isNaN(w.end) || Number.isNaN(ownerEnd) || w.end >= ownerEnd || w.signal !== '',
+    );
+    if (Number.isNaN(ownerEnd) && !Number.isFinite(view.run().end)) continue;
+    if (workers.length && leftOver.length === 0) continue;
+    make(
+      'pool-not-joined',
+      'warning',
+      `pool ${pool.name || pool.key}${pool.loc ? ` (${pool.loc})` : ''} was never closed and joined; ${leftOver.length} of its ${workers.length} workers were still running when process ${pool.pid} ended`,
+      pool.loc,
+      null,
+    );
+  }
+}
+
+function lockHeldAcross(ix: ViewIndex, facts: EventFacts | undefined, make: Make): void {
+  const view = ix.view;
+  const groups = new Map<
+    string,
+    { lock: string; cat: number; loc: string; count: number; total: number; lane: number; t0: number; t1: number }
+  >();
+  for (const lane of ix.lanes) {
+    const s = view.spans(lane.id);
+    const holds: number[] = [];
+    for (let i = 0; i < s.count; i++) {
+      for (let k = holds.length - 1; k >= 0; k--) if (s.end[holds[k]] <= s.start[i]) holds.splice(k, 1);
+      const cat = s.cat[i];
+      if (cat === Cat.Hold) {
+        holds.push(i);
+        continue;
+      }
+      if (!BLOCKING_IN_HOLD.has(cat) || holds.length === 0) continue;
+      for (const h of holds) {
+        if (s.end[i] > s.end[h]) continue;
+        const lock = view.str(s.obj[h]);
+        const loc = view.str(s.loc[i]);
+        const key = `${lock}\u0000${cat}\u0000${loc}`;
+        const g = groups.get(key) ?? {
+          lock,
+          cat,
+          loc,
+          count: 0,
+          total: 0,
+          lane: lane.id,
+          t0: s.start[i],
+          t1: s.end[i],
+        };
+        g.count++;
+        g.total += s.end[i] - s.start[i];
+        groups.set(key, g);
+      }
+    }
+  }
+  if (!groups.size) return;
+  const waits = new Map(contentionTable(view, facts).map((r) => [r.obj, r.wait.total]));
+  for (const g of groups.values()) {
+    const what = g.cat === Cat.Sleep ? 'a sleep' : `a ${waitWord(g.cat)}`;
+    const others = waits.get(g.lock) ?? 0;
+    make(
+      'lock-held-across-wait',
+      'warning',
+      `${ix.describe(g.lock)} is held across ${what}${g.loc ? ` at ${g.loc}` : ''} (${g.count} time${g.count === 1 ? '' : 's'}, ${fmtDuration(g.total)} in total)` +
+        (others > 0 ? `; processes waited ${fmtDuration(others)} in total for it` : ''),
+      g.loc,
+      { lane: g.lane, t0: g.t0, t1: g.t1 },
+    );
+  }
+}

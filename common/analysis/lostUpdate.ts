@@ -1,0 +1,127 @@
+/**
+ * Lost updates on shared Values. The trace has writes, not reads, so the evidence is the write
+ * sequence of a cell that behaves as a counter (most steps go the same way): two consecutive writes
+ * by different lanes where the second does not advance the value past the first (same or earlier
+ * value) and the second writer did not hold a lock from before the first write until its own. The
+ * second writer must have read the cell before the first write landed — the two read-modify-write
+ * windows overlapped — so one update was lost.
+ */
+import { Cat, ObjType } from '../schema';
+import type { EventFacts } from './facts';
+import { fmtDuration, laneLabel, ViewIndex } from './util';
+
+/** Lost updates found on one Value/Array cell. */
+export interface LostUpdate {
+  obj: string;
+  index: number;
+  writes: number;
+  writers: number;
+  /** Overlapping read-modify-write pairs seen (each lost one update). */
+  lost: number;
+  /** The first pair: when (relative ns), who wrote first, who overwrote, and the value both wrote. */
+  first: {
+    t: number;
+    firstPid: number;
+    firstTid: number;
+    secondPid: number;
+    secondTid: number;
+    firstValue: number;
+    secondValue: number;
+    lane: number;
+    t0: number;
+  };
+  message: string;
+  loc: string;
+  at: { lane: number; t0: number; t1: number };
+}
+
+/** Finds lost updates in every written Value/Array cell. */
+export function lostUpdates(ix: ViewIndex, facts: EventFacts): LostUpdate[] {
+  const out: LostUpdate[] = [];
+  for (const [obj, w] of facts.values) {
+    const n = w.count;
+    if (n < 4) continue;
+    const cells = new Map<number, number[]>();
+    for (let i = 0; i < n; i++) {
+      const k = w.index.data[i];
+      let l = cells.get(k);
+      if (!l) cells.set(k, (l = []));
+      l.push(i);
+    }
+    for (const [index, list] of cells) {
+      list.sort((a, b) => w.t.data[a] - w.t.data[b] || a - b);
+      const dir = counterDirection(list.map((i) => w.value.data[i]));
+      if (dir === 0) continue;
+      let lost = 0;
+      let first: LostUpdate['first'] | null = null;
+      const writers = new Set<string>();
+      for (let k = 0; k < list.length; k++) {
+        const b = list[k];
+        writers.add(`${w.pid.data[b]}:${w.tid.data[b]}`);
+        if (k === 0) continue;
+        const a = list[k - 1];
+        if (w.pid.data[a] === w.pid.data[b] && w.tid.data[a] === w.tid.data[b]) continue;
+        if ((w.value.data[b] - w.value.data[a]) * dir > 0) continue;
+        const ta = w.t.data[a] - ix.view.origin;
+        const tb = w.t.data[b] - ix.view.origin;
+        const lane = ix.lane(w.pid.data[b], w.tid.data[b]);
+        if (lane >= 0 && heldThrough(ix, lane, ta, tb)) continue;
+        lost++;
+        first ??= {
+          t: tb,
+          firstPid: w.pid.data[a],
+          firstTid: w.tid.data[a],
+          secondPid: w.pid.data[b],
+          secondTid: w.tid.data[b],
+          firstValue: w.value.data[a],
+          secondValue: w.value.data[b],
+          lane,
+          t0: ta,
+        };
+      }
+      if (!lost || !first) continue;
+      const decl = ix.objects.get(obj);
+      const name = `${decl?.type === ObjType.Array ? 'array' : 'value'} ${decl?.name || obj}${index >= 0 && decl?.type === ObjType.Array ? `[${index}]` : ''}`;
+      const same = first.firstValue === first.secondValue;
+      const message =
+        `${name}: ${writers.size} ${writers.size === 1 ? 'lane' : 'processes'} wrote it ${list.length} times without holding its lock around the update; ` +
+        `${lost} write${lost === 1 ? '' : 's'} did not advance it, so at least ${lost} update${lost === 1 ? ' was' : 's were'} lost. ` +
+        `First at ${fmtDuration(first.t)}: ${laneLabel(first.secondPid, first.secondTid)} wrote ${first.secondValue} ${same ? 'right after' : 'after'} ${laneLabel(first.firstPid, first.firstTid)} wrote ${first.firstValue}.`;
+      out.push({
+        obj,
+        index,
+        writes: list.length,
+        writers: writers.size,
+        lost,
+        first,
+        message,
+        loc: decl?.loc ?? '',
+        at: { lane: Math.max(0, first.lane), t0: first.t0, t1: first.t },
+      });
+    }
+  }
+  return out;
+}
+
+/** +1 if the values mostly go up, -1 if mostly down, 0 if it does not look like a counter. */
+function counterDirection(values: number[]): number {
+  let up = 0;
+  let down = 0;
+  for (let i = 1; i < values.length; i++) {
+    if (values[i] > values[i - 1]) up++;
+    else if (values[i] < values[i - 1]) down++;
+  }
+  const steps = values.length - 1;
+  if (up >= steps / 2 && up > 2 * down) return 1;
+  if (down >= steps / 2 && down > 2 * up) return -1;
+  return 0;
+}
+
+/** True if `lane` held some lock from at or before `from` until at least `to`. */
+function heldThrough(ix: ViewIndex, lane: number, from: number, to: number): boolean {
+  const s = ix.view.spans(lane);
+  const [a, b] = ix.view.spanRange(lane, to, to);
+  for (let i = a; i < b; i++) if (s.cat[i] === Cat.Hold && s.start[i] <= from && s.end[i] >= to) return true;
+  for (const o of ix.view.openSpans()) if (o.lane === lane && o.cat === Cat.Hold && o.start <= from) return true;
+  return false;
+}

@@ -1,0 +1,112 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { criticalPath } from '../../common/analysis/criticalPath';
+import { efficiency } from '../../common/analysis/efficiency';
+import { lint } from '../../common/analysis/lints';
+import { Cat, ObjType, Role, TraceBuilder, ms } from './analysis-trace';
+
+const P = 'pool:41:1';
+
+/** Pool(2).map over four tasks; the last one is long: the stair-step. */
+function stairStep() {
+  return new TraceBuilder()
+    .proc(41, 0, 110, { role: Role.Root })
+    .proc(42, 1, 104, { ppid: 41, role: Role.PoolWorker })
+    .proc(43, 1, 105, { ppid: 41, role: Role.PoolWorker })
+    .obj(41, P, ObjType.Pool, 'Pool-1', 'stairs.py:8:10', 2)
+    .task(P, 1, 41, 42, 10, 10, 20, 20)
+    .task(P, 2, 41, 43, 10, 10, 20, 20)
+    .task(P, 3, 41, 42, 10, 20, 30, 30)
+    .task(P, 4, 41, 43, 10, 20, 100, 100)
+    .span(41, Cat.WaitResult, 10, 100, { name: 'map', loc: 'stairs.py:9:5' })
+    .span(41, Cat.WaitJoin, 100, 105, { obj: P, name: 'join' })
+    .build();
+}
+
+test('efficiency: speed-up, efficiency, and the stair-step and serial fraction named with their numbers', () => {
+  const { store, facts } = stairStep();
+  const e = efficiency(store, { cores: 2 }, facts);
+  assert.equal(e.wall, ms(110));
+  assert.equal(e.workers, 2);
+  assert.equal(e.busy, ms(110));
+  assert.equal(e.speedup, 1);
+  assert.equal(e.efficiency, 0.5);
+  assert.deepEqual(
+    e.limiters.map((l) => l.id),
+    ['uneven-chunks', 'serial-fraction'],
+  );
+  assert.equal(
+    e.limiters[0].evidence,
+    'In pool Pool-1, worker 43 was busy until 100 ms while worker 42 finished at 30 ms; the workers sat idle 39% of the 90 ms the tasks took (tasks 10 ms–80 ms, chunks of 1).',
+  );
+  assert.equal(
+    e.limiters[1].evidence,
+    'For 20 ms of the 110 ms run (18%) no worker was busy; with that serial part the speed-up on 2 workers can be at most 1.7×.',
+  );
+  assert.equal(e.summary, 'speed-up 1.0× on 2 workers (efficiency 50%); limited by uneven chunks, serial fraction');
+});
+
+test('more busy workers than cores is named when the run has fewer cores than running processes', () => {
+  const { store, facts } = stairStep();
+  const e = efficiency(store, { cores: 1 }, facts);
+  const over = e.limiters.find((l) => l.id === 'oversubscription')!;
+  assert.equal(e.peakBusy, 2);
+  assert.equal(
+    over.evidence,
+    'Up to 2 processes were running at once on 1 core, for 20 ms (18% of the run); the extra ones only take turns.',
+  );
+  const lints = lint(store, { cores: 1 }, facts).map((l) => l.id);
+  assert.deepEqual(lints.sort(), ['oversubscription', 'uneven-chunks']);
+});
+
+test('critical path: root start, the long task on worker 43 via its submit, the join hand-off by its exit', () => {
+  const { store } = stairStep();
+  const cp = criticalPath(store);
+  const pidOf = (lane: number) => store.lanes()[lane].pid;
+  assert.deepEqual(
+    cp.segments.map((s) => [s.pid, s.from / 1e6, s.to / 1e6, s.kind]),
+    [
+      [41, 0, 10, 'running'],
+      [43, 10, 20, 'running'],
+      [43, 20, 105, 'running'],
+      [41, 105, 110, 'running'],
+    ],
+  );
+  assert.deepEqual(
+    cp.edges.map((e) => [pidOf(e.fromLane), pidOf(e.toLane), e.t / 1e6, e.via]),
+    [
+      [41, 43, 10, 'submit'],
+      [43, 41, 105, 'exit'],
+    ],
+  );
+  assert.equal(cp.summary, 'critical path 110 ms: process 43 95 ms (86%), process 41 15 ms (14%)');
+});
+
+test('critical path follows lock hand-offs through a convoy', () => {
+  const A = 'lock:41:9';
+  const { store } = new TraceBuilder()
+    .proc(41, 0, 200, { role: Role.Root })
+    .proc(42, 0, 120, { ppid: 41 })
+    .obj(41, A, ObjType.Lock, 'A')
+    .hold(42, A, 0, 100)
+    .contended(41, A, 10, 100, 150, '', 42)
+    .span(41, Cat.WaitJoin, 150, 160, { obj: 'proc:42' })
+    .build();
+  const cp = criticalPath(store);
+  const pidOf = (lane: number) => store.lanes()[lane].pid;
+  assert.deepEqual(
+    cp.edges.map((e) => [pidOf(e.fromLane), pidOf(e.toLane), e.via]),
+    [[42, 41, 'lock']],
+  );
+  // The join ended at 160 but 42 exited at 120: the exit is too early to have released it, so that
+  // wait stays on the root as waiting.
+  assert.deepEqual(
+    cp.segments.map((s) => [s.pid, s.from / 1e6, s.to / 1e6, s.kind]),
+    [
+      [42, 0, 100, 'running'],
+      [41, 100, 150, 'running'],
+      [41, 150, 160, 'waiting'],
+      [41, 160, 200, 'running'],
+    ],
+  );
+});
