@@ -1,27 +1,20 @@
 /** The `concurrency-lens` command line (`dist/cli.js`). */
 import { readFileSync } from 'node:fs';
 import { parseArgs, USAGE } from './args';
-import { chromeImporter, panelServer } from './optional';
+import { fromChromeTrace } from '../../common/chrome/import';
+import { servePanel } from '../server';
 import { runCommand } from './runCommand';
 
 async function serveCommand(trace: string): Promise<number> {
-  const importer = chromeImporter();
-  const serve = panelServer();
-  if (!importer || !serve) {
-    process.stderr.write(
-      'error: serve needs the trace importer and the panel server, which are not part of this build\n',
-    );
-    return 2;
-  }
-  let imported: ReturnType<typeof importer>;
+  let imported: ReturnType<typeof fromChromeTrace>;
   try {
-    imported = importer(JSON.parse(readFileSync(trace, 'utf8')));
+    imported = fromChromeTrace(JSON.parse(readFileSync(trace, 'utf8')));
   } catch (err) {
     process.stderr.write(`error: ${trace}: ${(err as Error).message}\n`);
     return 1;
   }
   for (const w of imported.warnings) process.stderr.write(`warning: ${w}\n`);
-  const server = await serve(imported.chunks, { title: trace });
+  const server = await servePanel(imported.chunks, { title: trace });
   process.stderr.write(`panel: ${server.url} — press Ctrl-C to quit\n`);
   await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
   await server.close();

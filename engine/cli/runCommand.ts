@@ -1,9 +1,10 @@
 /** `concurrency-lens run`: runs a snippet, passes its output through with PID prefixes, prints a summary, writes the trace. */
 import { writeFileSync } from 'node:fs';
-import { startRun, type OutputEvent } from '../runner';
+import { startRun, type OutputEvent, type Run, type RunOptions } from '../runner';
 import { formatSummary, summarize } from '../summary';
 import type { Command } from './args';
-import { chromeExporter, panelServer, type PanelServer } from './optional';
+import { toChromeTrace } from '../../common/chrome/export';
+import { servePanel, type PanelServer } from '../server';
 
 /** Where the command writes (real streams in the CLI, captured ones in tests). */
 export interface Io {
@@ -19,26 +20,21 @@ export const stdio: Io = {
 
 /** Runs the `run` command; resolves with the process exit code. */
 export async function runCommand(c: Extract<Command, { cmd: 'run' }>, io: Io = stdio): Promise<number> {
-  const exporter = c.out ? chromeExporter() : undefined;
-  if (c.out && !exporter) {
-    io.err('error: --out needs the Chrome trace exporter (common/chrome), which is not part of this build\n');
-    return 2;
-  }
-  const serve = c.open ? panelServer() : undefined;
-  if (c.open && !serve) {
-    io.err('error: --open needs the panel server (engine/server), which is not part of this build\n');
-    return 2;
-  }
-  const run = startRun({
+  const options: RunOptions = {
     snippet: c.snippet,
     timeoutMs: c.timeoutS !== undefined ? c.timeoutS * 1000 : undefined,
     maxProcs: c.maxProcs,
     args: c.args,
-  });
-  run.onOutput((l: OutputEvent) => (l.stream === 'stderr' ? io.err : io.out)(`[pid ${l.pid}] ${l.text}\n`));
+  };
+  const launch = (): Run => {
+    const r = startRun(options);
+    r.onOutput((l: OutputEvent) => (l.stream === 'stderr' ? io.err : io.out)(`[pid ${l.pid}] ${l.text}\n`));
+    return r;
+  };
+  const run = launch();
   let server: PanelServer | undefined;
-  if (serve) {
-    server = await serve(run, { title: c.snippet });
+  if (c.open) {
+    server = await servePanel(run, { title: c.snippet, rerun: launch });
     io.err(`panel: ${server.url}\n`);
   }
   let interrupts = 0;
@@ -51,7 +47,7 @@ export async function runCommand(c: Extract<Command, { cmd: 'run' }>, io: Io = s
   process.on('SIGINT', onSigint);
   try {
     const result = await run.done;
-    const failed = result.reason !== 'exit';
+    const failed = result.reason !== 'exit' && result.reason !== 'stopped';
     io.err(`${failed ? 'error: ' : ''}${result.message}\n`);
     if (result.reason !== 'error') {
       const summary = summarize(run.store, result.wallNs);
@@ -61,11 +57,12 @@ export async function runCommand(c: Extract<Command, { cmd: 'run' }>, io: Io = s
           .join(''),
       );
     }
-    if (exporter && c.out && result.reason !== 'error') {
-      writeFileSync(c.out, JSON.stringify(exporter(run.store)));
+    if (c.out && result.reason !== 'error') {
+      writeFileSync(c.out, JSON.stringify(toChromeTrace(run.store)));
       io.err(`trace written to ${c.out}\n`);
     }
     if (server) {
+      process.off('SIGINT', onSigint);
       io.err(`panel still open at ${server.url} — press Ctrl-C to quit\n`);
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
       await server.close();

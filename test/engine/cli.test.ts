@@ -110,3 +110,21 @@ test('Ctrl-C stops the run cleanly: summary printed, exit 130, nothing left', as
   await delay(50);
   assert.deepEqual(processesWithEnv(`CL_TEST_TAG=${tag}`), []);
 });
+
+test('serve shows a saved trace in the panel server until Ctrl-C', async () => {
+  const snippet = snippetFile('saved.js', "console.log('saved run');\n");
+  const trace = snippet.replace(/\.js$/, '.trace.json');
+  assert.equal((await runCli(['run', snippet, '--out', trace])).code, 0);
+  const child = spawn(process.execPath, [cli, 'serve', trace], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const closed = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+  for (let i = 0; i < 250 && !/panel: (\S+)/.test(err); i++) await delay(20);
+  const url = /panel: (\S+)/.exec(err)?.[1];
+  assert.ok(url?.startsWith('http://127.0.0.1:'), err);
+  const page = await fetch(url);
+  assert.equal(page.status, 200);
+  assert.match(await page.text(), /<html/i);
+  child.kill('SIGINT');
+  assert.equal(await closed, 0);
+});

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { test } from 'node:test';
+import { Cat } from '../../common/schema';
+import { startRun, type Run } from '../../engine/runner';
+import { delay, processesWithEnv, snippetFile } from './helpers';
+
+/** Two processes that each hold one lock and wait for the other's: a real deadlock, in each runtime. */
+const NODE_DEADLOCK = `
+import { Event, Lock, Process, main } from 'concurrency-lens';
+export async function grab(first: Lock, second: Lock, mine: Event, other: Event) {
+  await first.acquire();
+  mine.set();
+  await other.wait();
+  console.log('waiting ' + process.pid);
+  await second.acquire();
+}
+main(async () => {
+  const [a, b, ea, eb] = [new Lock(), new Lock(), new Event(), new Event()];
+  const ps = [new Process({ target: grab, args: [a, b, ea, eb] }), new Process({ target: grab, args: [b, a, eb, ea] })];
+  ps.forEach((p) => p.start());
+  for (const p of ps) await p.join();
+});
+`;
+
+const PYTHON_DEADLOCK = `
+import multiprocessing as mp, os
+def grab(first, second, mine, other):
+    first.acquire()
+    mine.set()
+    other.wait()
+    print('waiting', os.getpid(), flush=True)
+    second.acquire()
+if __name__ == '__main__':
+    a, b, ea, eb = mp.Lock(), mp.Lock(), mp.Event(), mp.Event()
+    ps = [mp.Process(target=grab, args=(a, b, ea, eb)), mp.Process(target=grab, args=(b, a, eb, ea))]
+    for p in ps: p.start()
+    for p in ps: p.join()
+`;
+
+/** Waits for both processes to report that they are about to block; returns their pids. */
+async function bothWaiting(run: Run): Promise<number[]> {
+  const pids: number[] = [];
+  run.onOutput((l) => {
+    const m = /^waiting (\d+)/.exec(l.text);
+    if (m) pids.push(+m[1]);
+  });
+  for (let i = 0; i < 1000 && pids.length < 2; i++) await delay(20);
+  assert.equal(pids.length, 2, 'both processes reached the second acquire');
+  return pids;
+}
+
+for (const [name, file, text] of [
+  ['Node', 'deadlock.ts', NODE_DEADLOCK],
+  ['Python', 'deadlock.py', PYTHON_DEADLOCK],
+] as const) {
+  test(`stop() during a ${name} deadlock ends every process; the trace shows both lock waits`, async () => {
+    const tag = randomBytes(8).toString('hex');
+    const run = startRun({ snippet: snippetFile(file, text), env: { CL_TEST_TAG: tag }, timeoutMs: 30_000 });
+    const pids = await bothWaiting(run);
+    await delay(300); // let the blocked acquires reach the trace
+    await run.stop();
+    const r = await run.done;
+    assert.equal(r.reason, 'stopped');
+    assert.deepEqual(processesWithEnv(`CL_TEST_TAG=${tag}`), []);
+    const store = run.store;
+    for (const pid of pids) {
+      const lanes = store.lanes().filter((l) => l.pid === pid);
+      assert.ok(lanes.length > 0, `lane of ${pid}`);
+      const waits = lanes.flatMap((l) => {
+        const s = store.spans(l.id);
+        return Array.from(s.cat).filter((c) => c === Cat.WaitLock);
+      });
+      const open = store.openSpans().filter((o) => lanes.some((l) => l.id === o.lane) && o.cat === Cat.WaitLock);
+      assert.ok(waits.length + open.length >= 1, `a lock wait of ${pid} is in the trace`);
+      assert.ok(
+        lanes.every((l) => !Number.isNaN(l.end)),
+        `the lane of ${pid} is ended`,
+      );
+    }
+  });
+}
