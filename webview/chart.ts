@@ -253,13 +253,16 @@ export class Chart {
   drawOverlay(): void {
     const laneRow = new Map<number, Row>();
     for (const r of this.rows) if (r.kind === 'lane') laneRow.set(r.lane, r);
-    const focus = this.focus
-      ? {
-          x0: this.x(this.focus.pick.start),
-          x1: this.x(Number.isNaN(this.focus.pick.end) ? (this.view?.now ?? 0) : this.focus.pick.end),
-          row: this.focus.row,
-        }
-      : null;
+    const f = this.focus;
+    const focusRow = f ? this.rows.find((r) => r.key === f.row.key) : undefined;
+    const focus =
+      f && focusRow
+        ? {
+            x0: this.x(f.pick.start),
+            x1: this.x(Number.isNaN(f.pick.end) ? (this.view?.now ?? 0) : f.pick.end),
+            row: focusRow,
+          }
+        : null;
     drawOverlay(this.overlay, {
       width: this.width,
       height: rowsHeight(this.rows),

@@ -131,7 +131,8 @@ export function attachInteraction(chart: Chart, tooltip: HTMLElement, host: Inte
     const cols = view.spans(row.lane);
     if (cols.count === 0) return;
     let i: number;
-    if (chart.focus && chart.focus.pick.index >= 0 && chart.focus.row === row) i = chart.focus.pick.index + delta;
+    if (chart.focus && chart.focus.pick.index >= 0 && chart.focus.row.key === row.key)
+      i = chart.focus.pick.index + delta;
     else {
       const [lo, hi] = view.spanRange(row.lane, chart.window[0], chart.window[1]);
       i = delta > 0 ? lo : hi - 1;
