@@ -20,6 +20,7 @@ class TracedCall:
     def __call__(self, *args, **kwargs):
         R.emit(K.TASK_START, (self.pool, self.task))
         sid = R.begin(Cat.TASK, self.name, self.detail, self.pool)
+        R.flush()  # a worker killed during the task must still show that it started it
         status = Status.ERROR
         try:
             r = self.fn(*args, **kwargs)

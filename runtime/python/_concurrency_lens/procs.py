@@ -118,6 +118,7 @@ def _patch_process():
     def _bootstrap(self, *a, **kw):
         role = _role_of(self)
         proc_start(getattr(self, '_parent_pid', os.getppid()), self.name, role)
+        R.flush()
         sid = 0
         if role == Role.PROCESS:
             sid = R.begin(Cat.RUN, _run_name(self), short(getattr(self, '_args', ())))
