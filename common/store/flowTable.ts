@@ -15,19 +15,22 @@ interface End {
 }
 
 interface LockEvents {
-  /** Releases sorted by time. */
+  /** Releases by time (see `unsorted`). */
   rel: { t: number; lane: number; pid: number }[];
   acq: { t: number; lane: number; fromPid: number; waited: number }[];
   /** Hand-offs, sorted by acquire time; those at or after `dirtyFrom` are stale. */
   flows: Flow[];
   dirtyFrom: number;
+  /** Set when an event arrived late; both lists are sorted (stably) before the next use. */
+  unsorted: boolean;
 }
 
 /** All flows of a trace. */
 export class FlowTable {
   /** Queue, pipe and task flows, in the order they were matched. */
   private readonly matched: Flow[] = [];
-  private readonly waiting = new Map<string, End & { side: 'from' | 'to' }>();
+  /** Unmatched ends by "kind obj", then sender pid, then item/message id. */
+  private readonly waiting = new Map<string, Map<number, Map<number, End & { side: 'from' | 'to' }>>>();
   private readonly locks = new Map<string, LockEvents>();
   private cache: Flow[] | undefined;
 
@@ -48,13 +51,17 @@ export class FlowTable {
     lane: number,
     t: number,
   ): void {
-    const key = `${kind}\u0000${obj}\u0000${senderPid}\u0000${id}`;
-    const other = this.waiting.get(key);
+    const k = `${kind} ${obj}`;
+    let byPid = this.waiting.get(k);
+    if (!byPid) this.waiting.set(k, (byPid = new Map()));
+    let byId = byPid.get(senderPid);
+    if (!byId) byPid.set(senderPid, (byId = new Map()));
+    const other = byId.get(id);
     if (other === undefined || other.side === side) {
-      this.waiting.set(key, { lane, t, side });
+      byId.set(id, { lane, t, side });
       return;
     }
-    this.waiting.delete(key);
+    byId.delete(id);
     const [from, to] = side === 'to' ? [other, { lane, t }] : [{ lane, t }, other];
     this.push({ kind, obj, fromLane: from.lane, fromT: from.t, toLane: to.lane, toT: to.t });
   }
@@ -62,7 +69,8 @@ export class FlowTable {
   /** A lock (or semaphore slot) was acquired. */
   acquire(obj: string, lane: number, t: number, fromPid: number, waited: number): void {
     const l = this.lock(obj);
-    l.acq.splice(upper(l.acq, t), 0, { t, lane, fromPid, waited });
+    if (l.acq.length > 0 && l.acq[l.acq.length - 1].t > t) l.unsorted = true;
+    l.acq.push({ t, lane, fromPid, waited });
     l.dirtyFrom = Math.min(l.dirtyFrom, t);
     this.cache = undefined;
   }
@@ -70,7 +78,8 @@ export class FlowTable {
   /** A lock was released. */
   release(obj: string, lane: number, pid: number, t: number): void {
     const l = this.lock(obj);
-    l.rel.splice(upper(l.rel, t), 0, { t, lane, pid });
+    if (l.rel.length > 0 && l.rel[l.rel.length - 1].t > t) l.unsorted = true;
+    l.rel.push({ t, lane, pid });
     l.dirtyFrom = Math.min(l.dirtyFrom, t);
     this.cache = undefined;
   }
@@ -93,7 +102,7 @@ export class FlowTable {
   private lock(obj: string): LockEvents {
     let l = this.locks.get(obj);
     if (!l) {
-      l = { rel: [], acq: [], flows: [], dirtyFrom: Infinity };
+      l = { rel: [], acq: [], flows: [], dirtyFrom: Infinity, unsorted: false };
       this.locks.set(obj, l);
     }
     return l;
@@ -105,6 +114,12 @@ const MAX_LOOKBACK = 256;
 
 /** Recomputes the hand-offs of one lock from `dirtyFrom` on. */
 function handOffs(obj: string, l: LockEvents): void {
+  if (l.unsorted) {
+    // Nearly sorted already: the engine's merge sort makes this close to linear.
+    l.acq.sort((a, b) => a.t - b.t);
+    l.rel.sort((a, b) => a.t - b.t);
+    l.unsorted = false;
+  }
   const out = l.flows;
   while (out.length > 0 && out[out.length - 1].toT >= l.dirtyFrom) out.pop();
   for (let k = lowerTime(l.acq, l.dirtyFrom); k < l.acq.length; k++) {

@@ -2,7 +2,7 @@
  * Spans that have begun but not ended, per lane and span id. Each gets the lowest nesting depth not
  * taken by another open span of its lane, so nested spans stack and overlapping async waits get
  * rows of their own. A `Cat.Task` span is linked to the task whose TaskStart came on its lane.
- * Closed spans are handed to `onClose`.
+ * Closed spans are handed to `onClose` (in a reused object).
  */
 import type { OpenSpan } from './api';
 import { Cat } from '../schema';
@@ -18,13 +18,24 @@ export interface BeginFields {
   loc: number;
 }
 
-interface Open extends BeginFields {
-  depth: number;
-  task: number;
+/** An open span (a class, so every record has the same shape). */
+class Open implements BeginFields {
+  constructor(
+    readonly id: number,
+    readonly start: number,
+    readonly cat: number,
+    readonly name: number,
+    readonly detail: number,
+    readonly obj: number,
+    readonly loc: number,
+    readonly depth: number,
+    public task: number,
+  ) {}
 }
 
 interface LaneState {
-  spans: Map<number, Open>;
+  /** Open spans in begin order; a lane rarely has more than a handful, so a scan beats a map. */
+  spans: Open[];
   /** depthUsed[d] is true while an open span sits at depth d. */
   depthUsed: boolean[];
   /** Task row of the latest TaskStart on this lane not yet linked to a Task span, or -1. */
@@ -35,14 +46,27 @@ interface LaneState {
 export class OpenSpans {
   private readonly lanes: LaneState[] = [];
   private cache: OpenSpan[] | undefined;
+  /** Reused for every close: `onClose` copies the fields out. */
+  private readonly scratch: SpanFields = {
+    start: 0,
+    end: 0,
+    cat: 0,
+    status: 0,
+    depth: 0,
+    name: 0,
+    detail: 0,
+    obj: 0,
+    loc: 0,
+    task: 0,
+  };
 
   constructor(private readonly onClose: (lane: number, span: SpanFields) => void) {}
 
   /** Opens span `id` on `lane`. */
   begin(lane: number, id: number, b: BeginFields): void {
     const st = this.state(lane);
-    const prev = st.spans.get(id);
-    if (prev) this.close(lane, st, id, prev, b.start, 0);
+    const prev = find(st.spans, id);
+    if (prev >= 0) this.close(lane, st, prev, b.start, 0);
     let depth = 0;
     while (st.depthUsed[depth]) depth++;
     st.depthUsed[depth] = true;
@@ -51,23 +75,23 @@ export class OpenSpans {
       task = st.pendingTask;
       st.pendingTask = -1;
     }
-    st.spans.set(id, { ...b, depth, task });
+    st.spans.push(new Open(id, b.start, b.cat, b.name, b.detail, b.obj, b.loc, depth, task));
     this.cache = undefined;
   }
 
   /** Closes span `id` on `lane`; false if it was not open. */
   end(lane: number, id: number, t: number, status: number): boolean {
     const st = this.lanes[lane];
-    const o = st?.spans.get(id);
-    if (!st || !o) return false;
-    this.close(lane, st, id, o, t, status);
+    const i = st ? find(st.spans, id) : -1;
+    if (i < 0) return false;
+    this.close(lane, st, i, t, status);
     return true;
   }
 
   /** Links a TaskStart on `lane` to that lane's open Task span without a task, or to the next one. */
   taskStarted(lane: number, row: number): void {
     const st = this.state(lane);
-    for (const o of st.spans.values()) {
+    for (const o of st.spans) {
       if (o.cat === Cat.Task && o.task < 0) {
         o.task = row;
         this.cache = undefined;
@@ -81,7 +105,10 @@ export class OpenSpans {
   closeLane(lane: number, t: number, status: number): void {
     const st = this.lanes[lane];
     if (!st) return;
-    for (const [id, o] of [...st.spans]) this.close(lane, st, id, o, Math.max(t, o.start), status);
+    while (st.spans.length > 0) {
+      const last = st.spans.length - 1;
+      this.close(lane, st, last, Math.max(t, st.spans[last].start), status);
+    }
   }
 
   /** Closes every open span of every lane at `t`. */
@@ -94,7 +121,7 @@ export class OpenSpans {
     if (this.cache) return this.cache;
     const out: OpenSpan[] = [];
     this.lanes.forEach((st, lane) => {
-      for (const o of st.spans.values()) {
+      for (const o of st.spans) {
         out.push({
           lane,
           start: o.start,
@@ -113,14 +140,33 @@ export class OpenSpans {
     return out;
   }
 
-  private close(lane: number, st: LaneState, id: number, o: Open, t: number, status: number): void {
-    st.spans.delete(id);
+  private close(lane: number, st: LaneState, i: number, t: number, status: number): void {
+    const o = st.spans[i];
+    if (i === st.spans.length - 1) st.spans.pop();
+    else st.spans.splice(i, 1);
     st.depthUsed[o.depth] = false;
     this.cache = undefined;
-    this.onClose(lane, { ...o, end: t, status });
+    const s = this.scratch;
+    s.start = o.start;
+    s.end = t;
+    s.cat = o.cat;
+    s.status = status;
+    s.depth = o.depth;
+    s.name = o.name;
+    s.detail = o.detail;
+    s.obj = o.obj;
+    s.loc = o.loc;
+    s.task = o.task;
+    this.onClose(lane, s);
   }
 
   private state(lane: number): LaneState {
-    return (this.lanes[lane] ??= { spans: new Map(), depthUsed: [], pendingTask: -1 });
+    return (this.lanes[lane] ??= { spans: [], depthUsed: [], pendingTask: -1 });
   }
+}
+
+/** Index of the open span `id` (searched from the newest), or -1. */
+function find(spans: readonly Open[], id: number): number {
+  for (let i = spans.length - 1; i >= 0; i--) if (spans[i].id === id) return i;
+  return -1;
 }

@@ -318,6 +318,18 @@ export class TraceStore implements TraceView {
     return this.errorList;
   }
 
+  /** Bytes held by span columns and their indexes, and by the point log (capacity, for benchmarks). */
+  byteSize(): { spans: number; spanCount: number; points: number } {
+    let spans = 0;
+    let spanCount = 0;
+    for (const t of this.spanTables) {
+      if (!t) continue;
+      spans += t.byteSize;
+      spanCount += t.count;
+    }
+    return { spans, spanCount, points: this.pointLog.byteSize };
+  }
+
   run(): RunFacts {
     return this.facts;
   }
