@@ -97,4 +97,9 @@ export function servePool(): void {
     void pump();
   });
   process.on('disconnect', () => process.exit(0));
+  // Terminated by the pool: send the last events, then die of the same signal.
+  process.once('SIGTERM', () => {
+    rec.drain(1000);
+    process.kill(process.pid, 'SIGTERM');
+  });
 }

@@ -102,10 +102,8 @@ export class Pool {
     this.key = ref.key;
     this.name = ref.name;
     this.processes = processes;
+    // Idle workers do not keep this process alive; when it exits they see the channel close and exit.
     for (let i = 0; i < processes; i++) this.#spawn();
-    process.on('exit', () => {
-      for (const w of this.#workers) w.child.kill('SIGKILL');
-    });
   }
 
   #spawn(): void {
@@ -169,7 +167,7 @@ export class Pool {
       best.child.send(msg);
     }
     const busy = this.#queue.length > 0 || this.#workers.some((w) => w.inflight.length > 0);
-    for (const w of this.#workers) this.#ref(w, busy);
+    for (const w of this.#workers) this.#ref(w, busy || this.#state !== 'run');
     if (!busy && this.#state === 'close') for (const w of this.#workers) w.child.send({ t: 'exit' });
   }
 
@@ -308,6 +306,8 @@ export class Pool {
     for (const w of this.#workers) {
       for (const t of w.inflight.splice(0)) t.done({ ok: false, error });
       w.child.kill('SIGTERM');
+      // A worker busy in synchronous code cannot run its SIGTERM handler (which sends its last events).
+      setTimeout(() => w.child.exitCode === null && w.child.signalCode === null && w.child.kill('SIGKILL'), 1000).unref();
     }
   }
 

@@ -124,8 +124,8 @@ export class SharedArray extends Shared {
   }
 }
 
-async function managed(name: string, key: string, m: string, args: unknown[] = []): Promise<unknown> {
-  const span = rec.begin(Cat.WaitManager, `${name}.${m}`, '', key, callerLocation());
+async function managed(name: string, key: string, m: string, args: unknown[] = [], label = m): Promise<unknown> {
+  const span = rec.begin(Cat.WaitManager, `${name}.${label}`, '', key, callerLocation());
   try {
     const res = await ask({ op: 'data', obj: key, m, args: pack(args) as unknown[] });
     return unpack(res.value);
@@ -189,7 +189,7 @@ export class ListProxy<T = unknown> implements Shareable {
   }
   /** Appends items; resolves with the new length. */
   append(...items: T[]): Promise<number> {
-    return managed(this.name, this.key, 'push', items) as Promise<number>;
+    return managed(this.name, this.key, 'push', items, 'append') as Promise<number>;
   }
   /** Removes and returns the last item. */
   pop(): Promise<T | undefined> {
@@ -201,7 +201,7 @@ export class ListProxy<T = unknown> implements Shareable {
   }
   /** A copy of all items. */
   toArray(): Promise<T[]> {
-    return managed(this.name, this.key, 'all') as Promise<T[]>;
+    return managed(this.name, this.key, 'all', [], 'toArray') as Promise<T[]>;
   }
   toShared(): { type: string; state: Record<string, unknown> } {
     return { type: 'ListProxy', state: { key: this.key, name: this.name } };

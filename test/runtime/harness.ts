@@ -131,9 +131,11 @@ export function ofKind<K extends TraceEvent['kind']>(events: TraceEvent[], kind:
   return events.filter((e) => e.kind === kind) as Extract<TraceEvent, { kind: K }>[];
 }
 
-/** All output lines of the run, any pid, in event order. */
+/** All output lines of the run, any pid, in time order. */
 export function lines(r: RunResult): string[] {
-  return ofKind(r.events, Kind.Output).map((e) => e.text);
+  return ofKind(r.events, Kind.Output)
+    .sort((a, b) => a.t - b.t)
+    .map((e) => e.text);
 }
 
 /** Spans (Begin with its End) of a category. */
