@@ -174,9 +174,15 @@ export interface TraceView {
   errors(): readonly { lane: number; t: number; message: string; stack: string }[];
   /** Run-level facts written by the runner. */
   run(): { snippet: string; runtime: string; endReason: string; exitCode: number; end: number };
+  /**
+   * Calls `fn` with the index of each closed span of `lane` that overlaps [t0, t1], in start order,
+   * skipping blocks of spans that ended before t0. Faster than walking `spanRange`, whose range starts
+   * at a long span that covers the window (a whole-run `Run` span sits at index 0). Optional.
+   */
+  forEachSpan?(lane: number, t0: number, t1: number, fn: (i: number) => void): void;
   /** Lanes in display order (each process, its threads, its child processes). Optional. */
   laneTree?(): readonly LaneTreeRow[];
-  /** Point records, for exporters. Optional. */
+  /** Point records, for exporters and analyses; append-only, in arrival order. Optional. */
   points?(): PointColumns;
   /** Values written to element `index` of a shared Value/Array over time. Optional. */
   values?(obj: string, index?: number): Series;

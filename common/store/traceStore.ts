@@ -204,7 +204,9 @@ export class TraceStore implements TraceView {
         this.facts.endReason = e.reason;
         this.facts.exitCode = e.code;
         this.facts.end = t;
+        // The run is over: whatever is still open ends here (a late ProcExit still sets the real end).
         this.open.closeAll(t, Status.Cancelled);
+        for (const l of this.laneTable.list) if (l.end !== l.end) l.end = Math.max(t, l.start);
         break;
       case Kind.ValueWrite:
         this.series(this.valueSeries, `${e.obj}\u0000${e.index}`).add(t, e.value, 0);

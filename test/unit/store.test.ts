@@ -296,3 +296,27 @@ test('output is split into lines; partial writes join the open line', () => {
   );
   assert.deepEqual(s.run(), { snippet: 'snip.ts', runtime: 'node', endReason: 'exit', exitCode: 3, end: 8 });
 });
+
+test('run end closes what is still open; a process exit that arrives later still sets its code', () => {
+  const runner = conn();
+  const child = conn();
+  runner.at(Kind.RunStart, 0, 0, 0, ['snip.ts', 'node']);
+  child.at(Kind.ProcStart, 1, 7, 0, [1, 'child', Role.Process]);
+  child.at(Kind.Begin, 2, 7, 0, [1, Cat.WaitJoin, 'join', '', '', '']);
+  const s = new TraceStore();
+  s.ingest({ conn: 0, bytes: runner.enc.take() });
+  s.ingest({ conn: 1, bytes: child.enc.take() });
+  assert.equal(s.lanes().length, 1, 'the runner’s own records make no lane');
+  assert.equal(s.openSpans().length, 1);
+  runner.at(Kind.RunEnd, 10, 0, 0, ['stopped', 143]);
+  s.ingest({ conn: 0, bytes: runner.enc.take() });
+  assert.equal(s.openSpans().length, 0);
+  assert.deepEqual(spanList(s, 0), [{ start: 2, end: 10, name: 'join', depth: 0 }]);
+  assert.equal(s.spans(0).status[0], Status.Cancelled);
+  assert.equal(s.lanes()[0].end, 10);
+  child.at(Kind.ProcExit, 9, 7, 0, [-1, 'SIGKILL']);
+  s.ingest({ conn: 1, bytes: child.enc.take() });
+  assert.equal(s.lanes()[0].end, 9);
+  assert.equal(s.lanes()[0].signal, 'SIGKILL');
+  assert.deepEqual(s.run(), { snippet: 'snip.ts', runtime: 'node', endReason: 'stopped', exitCode: 143, end: 10 });
+});
