@@ -47,7 +47,7 @@ export function toChromeTrace(view: TraceView): ChromeTrace {
     const l = lanes[lane];
     const sortIndex = { sort_index: i };
     if (l.tid === 0) {
-      out.push({ ph: 'M', name: 'process_name', pid: l.pid, args: { name: `${l.name} (${l.pid})` } });
+      out.push({ ph: 'M', name: 'process_name', pid: l.pid, args: { name: l.name } });
       out.push({ ph: 'M', name: 'process_sort_index', pid: l.pid, args: sortIndex });
     }
     out.push({ ph: 'M', name: 'thread_name', pid: l.pid, tid: chromeTid(l), args: { name: l.name } });

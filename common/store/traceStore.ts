@@ -57,7 +57,7 @@ export class TraceStore implements TraceView {
   version = 0;
   /** Connections dropped because their stream was corrupt, with the decoder's message. */
   readonly problems: StreamProblem[] = [];
-  /** Records of kinds this schema does not know (skipped), and End records with no open span. */
+  /** Records skipped: kinds this schema does not know, End records with no open span, non-finite times. */
   skipped = 0;
 
   private readonly strings: string[] = [''];
@@ -110,6 +110,10 @@ export class TraceStore implements TraceView {
 
   /** Adds one decoded event. */
   add(e: TraceEvent): void {
+    if (!Number.isFinite(e.t)) {
+      this.skipped++;
+      return;
+    }
     if (this.origin !== this.origin) this.origin = e.t;
     const t = e.t - this.origin;
     if (t > this.now) this.now = t;

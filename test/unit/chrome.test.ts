@@ -215,7 +215,7 @@ test('the export is a valid Chrome trace: nested X per thread, paired async and 
   assert.ok(ev.some((e) => e.ph === 'C' && e.name === 'cpu %' && e.pid === 201 && e.args?.cpu === 90));
   assert.ok(ev.some((e) => e.ph === 'i' && e.name === 'halfway'));
   assert.ok(ev.some((e) => e.ph === 'M' && e.name === 'thread_name' && e.args?.name === 'Thread-1' && e.tid === 1));
-  assert.ok(ev.some((e) => e.ph === 'M' && e.name === 'process_name' && e.args?.name === 'Consumer (300)'));
+  assert.ok(ev.some((e) => e.ph === 'M' && e.name === 'process_name' && e.args?.name === 'Consumer' && e.pid === 300));
 });
 
 test('a trace written by another tool (VizTracer / Perfetto style) imports names, slices, counters, instants, flows', () => {
