@@ -157,8 +157,9 @@ export class Chart {
   extent(): [number, number] {
     const v = this.view;
     if (!v) return [0, 1e6];
-    let first = 0;
+    let first = Infinity;
     for (const l of v.lanes()) if (l.start < first) first = l.start;
+    if (!Number.isFinite(first)) first = 0;
     const end = Math.max(v.now, Number.isFinite(v.run().end) ? v.run().end : 0, first + 1e6);
     const pad = (end - first) * 0.01;
     return [first, end + pad];
@@ -220,6 +221,9 @@ export class Chart {
         .tickFormat((d) => formatDuration(Number(d)))
         .tickSizeOuter(0),
     );
+    this.axisG
+      .selectAll<SVGTextElement, number>('.tick text')
+      .attr('text-anchor', (d) => (scale(d) < 30 ? 'start' : scale(d) > this.width - 30 ? 'end' : 'middle'));
     this.brusher.extent([
       [0, 0],
       [this.width, 34],

@@ -29,7 +29,7 @@ export interface Row {
 }
 
 /** Row heights in CSS pixels. */
-export const ROW_H: Readonly<Record<RowKind, number>> = { lane: 24, lock: 20, queue: 44 };
+export const ROW_H: Readonly<Record<RowKind, number>> = { lane: 24, lock: 28, queue: 44 };
 
 const LOCK_TYPES = new Set<number>([ObjType.Lock, ObjType.RLock, ObjType.Semaphore]);
 
@@ -253,6 +253,7 @@ export function stepIndex(t: Float64Array, count: number, at: number): number {
 /** A duration in ns as a short human string ("1.23 s", "12.4 ms", "56 µs", "800 ns"). */
 export function formatDuration(ns: number): string {
   if (!Number.isFinite(ns)) return '–';
+  if (ns === 0) return '0';
   const a = Math.abs(ns);
   const fmt = (v: number, unit: string): string => `${Number(v.toPrecision(3))} ${unit}`;
   if (a >= 1e9) return fmt(ns / 1e9, 's');

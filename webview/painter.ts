@@ -256,19 +256,29 @@ function paintLocks(
   const lanes = f.view.lanes();
   for (const row of f.rows) {
     if (row.kind !== 'lock') continue;
+    // Upper band: who holds the lock (one segment per hold, labelled with the holder's PID);
+    // lower band: how many wait for it (bar height grows with the count).
     const y = row.y + 2;
-    const h = row.h - 5;
+    const hh = Math.round((row.h - 5) * 0.6);
+    const wy = y + hh + 1;
+    const wh = row.h - 5 - hh - 1;
     let n = 0;
     ctx.fillStyle = f.theme.fills[State.Hold];
     for (const hd of holds) {
       let key = names.get(hd.obj);
       if (key === undefined) names.set(hd.obj, (key = f.view.str(hd.obj)));
       if (key !== row.obj) continue;
-      ctx.fillRect(hd.x0, y, hd.x1 - hd.x0, h);
+      const w = hd.x1 - hd.x0;
+      ctx.fillRect(hd.x0, y, w > 3 ? w - 1 : w, hh);
       n++;
-      if (hd.x1 - hd.x0 > 44) {
+      if (w > 48) {
         ctx.fillStyle = '#000000';
-        ctx.fillText(`PID ${lanes[hd.lane]?.pid ?? '?'}`, Math.max(0, hd.x0) + 3, y + h / 2 + 1);
+        ctx.save();
+        ctx.beginPath();
+        ctx.rect(hd.x0, y, w - 2, hh);
+        ctx.clip();
+        ctx.fillText(`PID ${lanes[hd.lane]?.pid ?? '?'}`, Math.max(0, hd.x0) + 3, y + hh / 2 + 1);
+        ctx.restore();
         ctx.fillStyle = f.theme.fills[State.Hold];
       }
     }
@@ -279,19 +289,21 @@ function paintLocks(
         if (!(s.v[i] > 0)) continue;
         const e = i + 1 < s.count ? s.t[i + 1] : f.view.now;
         if (e < f.t0 || s.t[i] > f.t1) continue;
-        ctx.fillRect(X(s.t[i]), y, Math.max(1, X(e) - X(s.t[i])), h);
+        ctx.fillRect(X(s.t[i]), y, Math.max(1, X(e) - X(s.t[i])), hh);
         n++;
       }
     }
     report.lockHolds[row.obj] = n;
     const w = f.view.lockWaiters(row.obj);
+    let max = 1;
+    for (let i = 0; i < w.count; i++) if (w.v[i] > max) max = w.v[i];
     ctx.fillStyle = f.theme.fills[State.WaitLock];
     for (let i = 0; i < w.count; i++) {
       if (!(w.v[i] > 0)) continue;
       const e = i + 1 < w.count ? w.t[i + 1] : f.view.now;
       if (e < f.t0 || w.t[i] > f.t1) continue;
-      const bh = Math.min(h, 3 + 3 * w.v[i]);
-      ctx.fillRect(X(w.t[i]), y + h - bh, Math.max(1, X(e) - X(w.t[i])), bh);
+      const bh = Math.max(2, (wh * w.v[i]) / max);
+      ctx.fillRect(X(w.t[i]), wy + wh - bh, Math.max(1, X(e) - X(w.t[i])), bh);
     }
   }
 }

@@ -44,7 +44,7 @@ export function stateOf(
     return { type: 'run/state', phase: 'running', message: '', exitCode: null, canStop: true, canRerun: false };
   return {
     type: 'run/state',
-    phase: result.reason === 'error' ? 'failed' : 'ended',
+    phase: result.reason === 'stopped' || (result.reason === 'exit' && result.exitCode === 0) ? 'ended' : 'failed',
     message: result.message,
     exitCode: result.exitCode,
     canStop: false,
