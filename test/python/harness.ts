@@ -1,8 +1,8 @@
 /**
- * Runs a real Python program under the hook and collects what it recorded: the launcher
- * (`engine/launch/python.ts`) prepares it, the engine's `Collector` receives the records, and the
- * events land in a `TraceStore` as the panel would see them. Until `engine/runner.ts` is used here,
- * this is the tests' small runner: spawn, time limit, stop (SIGKILL of the group), orphan check.
+ * Runs a real Python program under the hook and collects what it recorded. `runPython` goes through
+ * the engine's runner (`startRun`: launcher, collector, CPU sampler, process-tree stop) and decodes
+ * every runtime connection's records; `runPythonBare` uses only the launcher and a collector, for the
+ * orphan-guard test. Both also expose the trace store the panel would see.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -14,14 +14,21 @@ import { pythonLauncher } from '../../engine/launch/python';
 import { isLaunchError } from '../../engine/launch/types';
 import { ENV, Kind, type TraceEvent } from '../../common/schema';
 import { TraceStore } from '../../common/store/traceStore';
+import type { TraceView } from '../../common/store/api';
+import { WireDecoder } from '../../common/wire';
+import { startRun } from '../../engine/runner';
 
 /** Everything a run left behind. */
 export interface PyRun {
   events: TraceEvent[];
   lines: { pid: number; stream: 'stdout' | 'stderr'; text: string }[];
-  store: TraceStore;
+  /** The runner's own records (connection 0): CPU samples, RunStart/RunEnd, ProcExit it wrote. */
+  runnerEvents: TraceEvent[];
+  store: TraceView;
   code: number | null;
   signal: NodeJS.Signals | null;
+  /** How the run ended (`RunResult.reason`; 'exit' for bare runs that ended by themselves). */
+  reason: string;
   rootPid: number;
   /** True when the harness had to stop the run (time limit or `stopWhen`). */
   stopped: boolean;
@@ -48,8 +55,52 @@ export function sample(name: string): string {
   return resolve(__dirname, '../../samples/python', name);
 }
 
-/** Runs `file` under the hook and resolves when it ended (or was stopped) and every connection closed. */
+/** Runs `file` through the engine's runner and resolves when nothing of the run is left. */
 export async function runPython(file: string, opts: RunOptions = {}): Promise<PyRun> {
+  const events: TraceEvent[] = [];
+  const runnerEvents: TraceEvent[] = [];
+  const lines: PyRun['lines'] = [];
+  const decoders = new Map<number, WireDecoder>();
+  const env: Record<string, string> = { ...opts.env };
+  if (opts.startMethod) env.CONCURRENCY_LENS_START_METHOD = opts.startMethod;
+  const run = startRun({ snippet: file, timeoutMs: opts.timeoutMs ?? 30_000, pythonPath: opts.pythonPath, env });
+  run.onChunk((c) => {
+    let d = decoders.get(c.conn);
+    if (!d) decoders.set(c.conn, (d = new WireDecoder((e) => (c.conn === 0 ? runnerEvents : events).push(e))));
+    d.push(c.bytes);
+  });
+  run.onOutput((l) => lines.push(l));
+  let stopped = false;
+  const poll = opts.stopWhen
+    ? setInterval(() => {
+        if (!stopped && opts.stopWhen!(events)) {
+          stopped = true;
+          void run.stop();
+        }
+      }, 20)
+    : undefined;
+  const result = await run.done;
+  if (poll) clearInterval(poll);
+  const root = events.find((e) => e.kind === Kind.ProcStart && e.role === 0);
+  return {
+    events,
+    runnerEvents,
+    lines,
+    store: run.store,
+    code: result.reason === 'error' ? null : result.exitCode,
+    signal: null,
+    reason: result.reason,
+    rootPid: root?.pid ?? 0,
+    stopped: result.reason === 'stopped' || result.reason === 'timeout',
+    error: result.reason === 'error' ? result.message : undefined,
+  };
+}
+
+/**
+ * Runs `file` with only the launcher and a bare collector (no runner, no process-tree control), so a
+ * test can kill just the root and watch the other processes end by the orphan guard.
+ */
+export async function runPythonBare(file: string, opts: RunOptions = {}): Promise<PyRun> {
   const runDir = mkdtempSync(join(tmpdir(), 'cl-py-'));
   const token = randomBytes(16).toString('hex');
   const events: TraceEvent[] = [];
@@ -84,7 +135,18 @@ export async function runPython(file: string, opts: RunOptions = {}): Promise<Py
   if (isLaunchError(plan)) {
     await collector.close();
     rmSync(runDir, { recursive: true, force: true });
-    return { events, lines, store, code: null, signal: null, rootPid: 0, stopped: false, error: plan.error };
+    return {
+      events,
+      lines,
+      runnerEvents: [],
+      store,
+      code: null,
+      signal: null,
+      reason: 'error',
+      rootPid: 0,
+      stopped: false,
+      error: plan.error,
+    };
   }
   const child = spawn(plan.command, plan.args, { env: plan.env, cwd: runDir, detached: true, stdio: 'ignore' });
   let stopped = false;
@@ -108,7 +170,8 @@ export async function runPython(file: string, opts: RunOptions = {}): Promise<Py
   await collector.waitIdle(stopped ? 300 : 3000);
   await collector.close();
   rmSync(runDir, { recursive: true, force: true });
-  return { events, lines, store, code, signal, rootPid: child.pid!, stopped };
+  const reason = stopped ? 'stopped' : 'exit';
+  return { events, lines, runnerEvents: [], store, code, signal, reason, rootPid: child.pid!, stopped };
 }
 
 /** Events of one kind, typed. */

@@ -3,7 +3,7 @@
 import { strict as assert } from 'node:assert';
 import { describe, test } from 'node:test';
 import { Cat, Kind, Role, Status, type TraceEvent } from '../../common/schema';
-import { alive, ofKind, pidsWithRole, runPython, sample, stdout, type PyRun } from './harness';
+import { alive, ofKind, pidsWithRole, runPython, runPythonBare, sample, stdout, type PyRun } from './harness';
 
 type Method = 'fork' | 'spawn' | 'forkserver';
 
@@ -188,7 +188,7 @@ for (const method of methods) {
 }
 
 test('11_endless_producers.py runs until stopped, and stopping the root leaves no orphan', async () => {
-  const r = await runPython(sample('11_endless_producers.py'), {
+  const r = await runPythonBare(sample('11_endless_producers.py'), {
     startMethod: 'fork',
     stopRootOnly: true,
     stopWhen: (ev) => ev.filter((e) => e.kind === Kind.QueueGet).length >= 2,
@@ -200,4 +200,15 @@ test('11_endless_producers.py runs until stopped, and stopping the root leaves n
   assert.ok(Math.max(...depth.v.subarray(0, depth.count)) <= 3);
   await new Promise((res) => setTimeout(res, 500));
   assert.deepEqual(pids.filter(alive), [], 'every process of the run ended');
+});
+
+test('11_endless_producers.py stopped through the runner: reason stopped, nothing left running', async () => {
+  const r = await runPython(sample('11_endless_producers.py'), {
+    startMethod: 'forkserver',
+    stopWhen: (ev) => ev.filter((e) => e.kind === Kind.QueueGet).length >= 1,
+  });
+  assert.equal(r.reason, 'stopped');
+  const pids = ofKind(r.events, Kind.ProcStart).map((e) => e.pid);
+  assert.ok(pids.length >= 4);
+  assert.deepEqual(pids.filter(alive), []);
 });
