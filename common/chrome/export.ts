@@ -1,6 +1,6 @@
 /**
  * Export of a trace to the Chrome Trace Event Format (JSON object form), which Perfetto and
- * chrome://tracing open. Timestamps are µs relative to the trace origin. A lane's spans that nest
+ * chrome://tracing open. Timestamps are µs relative to the trace origin, on whole ns. A lane's spans that nest
  * become `X` complete events; spans that overlap without nesting (async waits) become `b`/`e`
  * async slices; open spans become `B` without an `E`. Flows (`s`/`f`), counters (`C`) and instants
  * (`i`) are added for viewing. Our own fields ride in `args.cl` and `otherData.concurrencyLens`,
@@ -30,7 +30,8 @@ const POINT_NAMES: Record<number, string> = {
   [Kind.Aggregate]: 'aggregate',
 };
 
-const us = (t: number): number => t / 1000;
+/** ns → µs, on whole nanoseconds: Perfetto rounds each ts and dur to ns, so exporting them whole keeps nested slices nested. */
+const us = (t: number): number => Math.round(t) / 1000;
 
 /** Chrome thread id of a lane: the pid for a main thread (tid 0), else the thread id. */
 export function chromeTid(lane: Pick<Lane, 'pid' | 'tid'>): number {
@@ -101,8 +102,8 @@ function exportSpans(view: TraceView, out: ChromeEvent[], at: (lane: number) => 
     // Merge closed spans (sorted by start) with this lane's open spans (end = +∞) in start order.
     for (let i = 0; i < c.count || k < opens.length;) {
       const takeOpen = k < opens.length && (i >= c.count || opens[k].start < c.start[i]);
-      const start = takeOpen ? opens[k].start : c.start[i];
-      const end = takeOpen ? Infinity : c.end[i];
+      const start = Math.round(takeOpen ? opens[k].start : c.start[i]);
+      const end = takeOpen ? Infinity : Math.round(c.end[i]);
       while (ends.length > 0 && ends[ends.length - 1] <= start) ends.pop();
       const nests = ends.length === 0 || end <= ends[ends.length - 1];
       if (nests) ends.push(end);

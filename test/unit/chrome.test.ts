@@ -17,7 +17,7 @@ function syntheticRun(): TraceStore {
   const w2 = new RecordEncoder();
   const p = new RecordEncoder();
   const at = (enc: RecordEncoder, kind: number, ms: number, pid: number, tid: number, f: (number | string)[]): void =>
-    enc.add(kind, T0 + ms * MS + 0.25, pid, tid, f);
+    enc.add(kind, T0 + ms * MS + (ms % 3) * 0.37, pid, tid, f); // fractional ns, as a real clock gives
   at(root, Kind.RunStart, 0, 0, 0, ['demo.ts', 'node']);
   at(root, Kind.ProcStart, 1, 100, 0, [1, 'MainProcess', Role.Root]);
   at(root, Kind.Begin, 1, 100, 0, [1, Cat.Run, 'main', '', '', 'demo.ts:1:1']);
@@ -83,9 +83,10 @@ function syntheticRun(): TraceStore {
   return s;
 }
 
-const r3 = (x: number): number | null => (x === x ? Math.round(x * 1000) / 1000 : null);
+// The export keeps whole nanoseconds.
+const r3 = (x: number): number | null => (x === x ? Math.round(x) : null);
 
-/** Everything the panel shows, keyed by pid/tid instead of lane ids, times rounded to 0.001 ns. */
+/** Everything the panel shows, keyed by pid/tid instead of lane ids, times rounded to whole ns. */
 function snapshot(s: TraceStore): unknown {
   const lanes = s.lanes();
   const key = (lane: number): string => `${lanes[lane].pid}:${lanes[lane].tid}`;
