@@ -1,6 +1,8 @@
 # Look for: two producer processes that keep the queue under two items and one consumer, all looping
 # forever. The queue depth stays between 0 and 2. This run never ends by itself: stop it (Stop or the
-# time limit ends the whole process tree, nothing is left running).
+# time limit ends the whole process tree, nothing is left running). Like the tutorial, it relies on the
+# fork start method (Linux up to Python 3.13): under spawn or forkserver the main process returns at once
+# and the children fail to open the module-level queue, with or without Concurrency Lens.
 import multiprocessing
 import random
 import time

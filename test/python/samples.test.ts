@@ -204,7 +204,7 @@ test('11_endless_producers.py runs until stopped, and stopping the root leaves n
 
 test('11_endless_producers.py stopped through the runner: reason stopped, nothing left running', async () => {
   const r = await runPython(sample('11_endless_producers.py'), {
-    startMethod: 'forkserver',
+    startMethod: 'fork',
     stopWhen: (ev) => ev.filter((e) => e.kind === Kind.QueueGet).length >= 1,
   });
   assert.equal(r.reason, 'stopped');
