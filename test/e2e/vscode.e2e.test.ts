@@ -11,27 +11,23 @@ import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { findCodeServer, startCodeServer, type CodeServer } from './codeServer';
 import { packageVsix } from './packageVsix';
 import { findRunProcesses } from './runProcesses';
-import { answerFileDialog, launchBrowser, openWorkbench, panelFrame, runCommand, screenshot } from './workbench';
+import {
+  answerFileDialog,
+  launchBrowser,
+  openWorkbench,
+  panelFrame,
+  pickQuickItem,
+  runCommand,
+  screenshot,
+} from './workbench';
 
 const t0 = Date.now();
 const log = (s: string) => console.log(`# [e2e +${((Date.now() - t0) / 1000).toFixed(1)}s] ${s}`);
 
-/** A snippet with a root and three worker processes that keep running until stopped. */
-const SNIPPET = `import multiprocessing as mp
-import time
-
-def work(n):
-    while True:
-        time.sleep(0.05)
-
-if __name__ == '__main__':
-    workers = [mp.Process(target=work, args=(i,), name=f'worker-{i}') for i in range(3)]
-    for w in workers:
-        w.start()
-    print('started', [w.pid for w in workers], flush=True)
-    for w in workers:
-        w.join()
-`;
+/** The sample that loops until stopped: two producers, one consumer, a queue. */
+const SAMPLE = '11_endless_producers';
+/** A snippet with a syntax error on line 3, column 7. */
+const BROKEN = 'import os\n\ndef f(:\n    pass\n';
 
 /** PIDs of the process lanes (tid 0) the panel lists, from the lane labels' keys (`lane:<pid>:<tid>`). */
 async function lanePids(panel: FrameLocator): Promise<number[]> {
@@ -87,50 +83,40 @@ test(
         'concurrencyLens.timeLimitSeconds': 120,
       });
       log(`code-server up (pid ${server.pid})`);
-      const snippet = join(server.workspace, 'lanes.py');
-      writeFileSync(snippet, SNIPPET);
       browser = await launchBrowser();
       page = await openWorkbench(browser, server.url, log);
       log('workbench up');
 
-      // Open Sample…: the quick pick lists the bundled samples and opens the one picked.
-      if (!process.env.E2E_SKIP_SAMPLE) {
-        await runCommand(page, 'Concurrency Lens: Open Sample', log);
-        const sampleRow = page.locator('.quick-input-list .monaco-list-row', { hasText: /\.(?:ts|js|py)\b/ }).first();
-        await sampleRow.waitFor({ timeout: 15_000 });
-        const sampleLabel = (await sampleRow.locator('.label-name').first().textContent())?.trim() ?? '';
-        await page.keyboard.press('Enter');
-        await page.locator('.tabs-container .tab', { hasText: sampleLabel }).waitFor({ timeout: 15_000 });
-        log(`sample ${sampleLabel} opened`);
-      }
-
-      // Open the workspace snippet and run it.
-      await page.keyboard.press('Control+P');
-      const input = page.locator('.quick-input-widget input').first();
-      await input.fill('lanes.py');
-      await page.locator('.quick-input-list .monaco-list-row', { hasText: 'lanes.py' }).first().waitFor();
-      await page.keyboard.press('Enter');
-      await page.locator('.tabs-container .tab.active', { hasText: 'lanes.py' }).waitFor({ timeout: 15_000 });
+      // Open Sample…: the quick pick lists the bundled samples; the one picked opens in an editor.
+      await runCommand(page, 'Concurrency Lens: Open Sample', log);
+      await page
+        .locator('.quick-input-list .monaco-list-row', { hasText: /\d\d_\w+\.(?:ts|js|py)/ })
+        .first()
+        .waitFor();
+      await pickQuickItem(page, SAMPLE);
+      const sampleTab = page.locator('.tabs-container .tab.active', { hasText: SAMPLE });
+      await sampleTab.waitFor({ timeout: 15_000 });
+      const sampleName = (await sampleTab.locator('.label-name').first().textContent())?.trim() ?? '';
+      log(`sample ${sampleName} opened`);
       await runCommand(page, 'Concurrency Lens: Run and Visualize', log);
 
       // Live: one lane per PID of the run, while the run is still going.
       const panel = panelFrame(page);
-      const statusItem = page.locator('#workbench\\.parts\\.statusbar', { hasText: 'lanes.py' });
+      const statusItem = page.locator('#workbench\\.parts\\.statusbar', { hasText: sampleName });
       await statusItem.waitFor({ timeout: 30_000 });
       const pids = await until('a lane for each process of the run', 60_000, async () => {
         const procs = findRunProcesses(server!.dir)
           .map((p) => p.pid)
           .sort((a, b) => a - b);
         const lanes = await lanePids(panel).catch(() => []);
-        return procs.length === 4 && JSON.stringify(procs) === JSON.stringify(lanes) ? lanes : undefined;
+        return procs.length >= 4 && JSON.stringify(procs) === JSON.stringify(lanes) ? lanes : undefined;
       });
       log(`live lanes for pids ${pids.join(', ')}`);
       assert.ok(await statusItem.isVisible(), 'the run is still live while its lanes are shown');
-      assert.equal(
-        await panel.locator('.label.kind-lane', { hasText: 'worker-1' }).count(),
-        1,
-        'lanes carry process names',
-      );
+      for (const name of ['Process0', 'Process1', 'Consumer 1']) {
+        assert.equal(await panel.locator('.label.kind-lane', { hasText: name }).count(), 1, `a lane named ${name}`);
+      }
+      assert.ok((await panel.locator('.label.kind-queue').count()) >= 1, 'the queue has its own row');
       await screenshot(page, '1-live-lanes');
 
       // Stop from the panel: the whole tree goes, nothing of the run is left.
@@ -191,6 +177,29 @@ test(
       );
       log('reload restored the panel with the opened trace');
       await screenshot(page, '4-restored');
+
+      // A syntax error: nothing starts; the Problems panel and a notification point at line 3, column 7.
+      writeFileSync(join(server.workspace, 'broken.py'), BROKEN);
+      await page.keyboard.press('Control+P');
+      await pickQuickItem(page, 'broken.py');
+      await page.locator('.tabs-container .tab.active', { hasText: 'broken.py' }).waitFor({ timeout: 15_000 });
+      await runCommand(page, 'Concurrency Lens: Run and Visualize', log);
+      await page
+        .locator('.notifications-toasts .notification-toast', { hasText: /SyntaxError: invalid syntax \(3:7\)/ })
+        .waitFor({ timeout: 30_000 });
+      await runCommand(page, 'View: Focus Problems', log);
+      await page
+        .locator('.markers-panel .monaco-list-row', { hasText: 'SyntaxError: invalid syntax' })
+        .first()
+        .waitFor({ timeout: 15_000 });
+      assert.match(
+        (await page.locator('.markers-panel .monaco-list-row', { hasText: 'invalid syntax' }).first().textContent()) ??
+          '',
+        /\[Ln 3, Col 7\]/,
+      );
+      assert.deepEqual(findRunProcesses(server.dir), [], 'a snippet with a syntax error starts no process');
+      log('syntax error shown as a notification and in the Problems panel');
+      await screenshot(page, '5-syntax-error');
     } catch (e) {
       if (page) await screenshot(page, 'failure').catch(() => undefined);
       throw e;
