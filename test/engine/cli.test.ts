@@ -121,7 +121,7 @@ test('serve shows a saved trace in the panel server until Ctrl-C', async () => {
   const closed = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
   for (let i = 0; i < 250 && !/panel: (\S+)/.test(err); i++) await delay(20);
   const url = /panel: (\S+)/.exec(err)?.[1];
-  assert.ok(url?.startsWith('http://127.0.0.1:'), err);
+  assert.ok(url !== undefined && url.startsWith('http://127.0.0.1:'), err);
   const page = await fetch(url);
   assert.equal(page.status, 200);
   assert.match(await page.text(), /<html/i);
