@@ -191,9 +191,9 @@ export class LensController implements vscode.Disposable {
     else this.status.stop();
   }
 
-  /** The panel, for tests. */
-  get currentPanel(): LensPanel | undefined {
-    return this.panel;
+  /** What the panel shows (or would show), for integration tests. */
+  get shown(): FeedSource | undefined {
+    return this.source;
   }
 
   dispose(): void {
