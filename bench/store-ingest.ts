@@ -6,6 +6,8 @@
 import { Cat, Kind, Role, Status } from '../common/schema';
 import { RecordEncoder, WireDecoder } from '../common/wire';
 import { TraceStore } from '../common/store';
+import { toChromeTrace } from '../common/chrome/export';
+import { fromChromeTrace } from '../common/chrome/import';
 
 const EVENTS = Number(process.argv[2] ?? 1_000_000);
 const LANES = 16;
@@ -133,3 +135,17 @@ console.log(
 console.log(`linear scan (peer): ${perQ(scanMs, 500)} (${(scanHits / 500).toFixed(1)} spans/query)`);
 const d = store.queueDepth('queue:1:1');
 console.log(`queue depth series: ${d.count.toLocaleString()} points, last ${d.v[d.count - 1]}`);
+
+// Chrome trace export and re-import of the same trace.
+const [json, exportMs] = time(() => JSON.stringify(toChromeTrace(store)));
+const [imported, importMs] = time(() => fromChromeTrace(json));
+const [again, reingestMs] = time(() => {
+  const s = new TraceStore();
+  for (const c of imported.chunks) s.ingest(c);
+  return s;
+});
+console.log(`export to Chrome JSON: ${exportMs.toFixed(0)} ms, ${(json.length / 1e6).toFixed(0)} MB`);
+console.log(`import (parse checks + re-encode): ${importMs.toFixed(0)} ms; ingest again: ${reingestMs.toFixed(0)} ms`);
+console.log(
+  `spans after round trip: ${again.byteSize().spanCount.toLocaleString()} (before: ${size.spanCount.toLocaleString()})`,
+);
