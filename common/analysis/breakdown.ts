@@ -5,7 +5,7 @@
  */
 import { Cat, isWait } from '../schema';
 import type { TraceView } from '../store/api';
-import { rangeOf, ViewIndex, waitWord, type TimeRange } from './util';
+import { forEachOverlap, rangeOf, ViewIndex, waitWord, type TimeRange } from './util';
 
 /** State codes: `RUNNING`, `IDLE`, `Cat.Sleep`, or a `Cat.Wait*` value. */
 export const RUNNING = 0;
@@ -41,7 +41,7 @@ export interface LaneBreakdown {
 
 /** Per-lane breakdown of the time range (whole run if omitted). */
 export function breakdown(view: TraceView, range?: TimeRange): LaneBreakdown[] {
-  const ix = new ViewIndex(view);
+  const ix = ViewIndex.of(view);
   const { t0, t1 } = rangeOf(range);
   const open = openByLane(view);
   const out: LaneBreakdown[] = [];
@@ -92,7 +92,6 @@ export function laneStates(
   const hi = Math.min(t1, ix.laneEnd(lane));
   if (!(hi > lo)) return;
   const s = ix.view.spans(lane);
-  const [a, b] = ix.view.spanRange(lane, lo, hi);
   const worker = ix.isWorker(lane);
   const counts = new Int32Array(32);
   const heap = new EndHeap();
@@ -129,10 +128,10 @@ export function laneStates(
   };
   let k = 0;
   const openList = open ?? [];
-  for (let i = a; i < b; i++) {
+  forEachOverlap(ix.view, lane, lo, hi, (i) => {
     while (k < openList.length && openList[k].start <= s.start[i]) push(openList[k].start, Infinity, openList[k++].cat);
     push(s.start[i], s.end[i], s.cat[i]);
-  }
+  });
   while (k < openList.length) push(openList[k].start, Infinity, openList[k++].cat);
   advance(hi);
 }

@@ -5,10 +5,11 @@
  */
 import { Cat, Kind, ObjType } from '../schema';
 import type { TraceView } from '../store/api';
-import type { EventFacts } from './facts';
+import { factsOf, type EventFacts } from './facts';
 import {
   durationStats,
   F64List,
+  forEachOverlap,
   objName,
   objTypeWord,
   rangeOf,
@@ -94,6 +95,7 @@ class Acc {
   readonly siteWaits = new Map<string, F64List>();
   worst: SpanRef | null = null;
   queueWaitCat = 0;
+  lastLane = -1;
   constructor(readonly key: string) {}
 
   wait(lane: number, index: number, start: number, end: number, loc: string): void {
@@ -117,9 +119,10 @@ class Acc {
 
 /** Builds the contention table for the whole run or for spans overlapping `range`. */
 export function contentionTable(view: TraceView, facts?: EventFacts, range?: TimeRange): ContentionRow[] {
+  facts ??= factsOf(view);
   const { t0, t1 } = rangeOf(range);
   const whole = range === undefined;
-  const ix = new ViewIndex(view);
+  const ix = ViewIndex.of(view);
   const byId = new Map<number, Acc>();
   const byKey = new Map<string, Acc>();
   const accFor = (key: string): Acc => {
@@ -127,10 +130,12 @@ export function contentionTable(view: TraceView, facts?: EventFacts, range?: Tim
     if (!a) byKey.set(key, (a = new Acc(key)));
     return a;
   };
-  const visit = (lane: number, index: number, cat: number, key: string, start: number, end: number, loc: string) => {
+  const visit = (lane: number, index: number, cat: number, acc: Acc, start: number, end: number, loc: string) => {
     const kind = CAT_KIND[cat];
-    const acc = accFor(key);
-    acc.pids.add(ix.lanes[lane].pid);
+    if (acc.lastLane !== lane) {
+      acc.lastLane = lane;
+      acc.pids.add(ix.lanes[lane].pid);
+    }
     if (kind === KIND_HOLD) acc.hold(start, end, loc);
     else {
       acc.wait(lane, index, start, end, loc);
@@ -140,19 +145,20 @@ export function contentionTable(view: TraceView, facts?: EventFacts, range?: Tim
 
   for (const lane of ix.lanes) {
     const s = view.spans(lane.id);
-    const [lo, hi] = whole ? [0, s.count] : view.spanRange(lane.id, t0, t1);
-    for (let i = lo; i < hi; i++) {
+    const each = (i: number): void => {
       const cat = s.cat[i];
       const objId = s.obj[i];
-      if (CAT_KIND[cat] === 0 || objId === 0) continue;
+      if (CAT_KIND[cat] === 0 || objId === 0) return;
       let acc = byId.get(objId);
       if (!acc) byId.set(objId, (acc = accFor(view.str(objId))));
-      visit(lane.id, i, cat, acc.key, s.start[i], s.end[i], view.str(s.loc[i]));
-    }
+      visit(lane.id, i, cat, acc, s.start[i], s.end[i], view.str(s.loc[i]));
+    };
+    if (whole) for (let i = 0; i < s.count; i++) each(i);
+    else forEachOverlap(view, lane.id, t0, t1, each);
   }
   for (const o of view.openSpans()) {
     if (CAT_KIND[o.cat] === 0 || !o.obj || o.start > t1) continue;
-    visit(o.lane, -1, o.cat, o.obj, o.start, view.now, o.loc);
+    visit(o.lane, -1, o.cat, accFor(o.obj), o.start, view.now, o.loc);
   }
 
   // Queue gets (acquisitions of a queue) from the facts when fed, else from the item flows.

@@ -52,8 +52,8 @@ interface LaneIdx {
 
 /** Computes the critical path of the run (or of what was recorded so far). */
 export function criticalPath(view: TraceView): CriticalPath {
-  const ix = new ViewIndex(view);
-  const rel = new ReleaseIndex(ix);
+  const ix = ViewIndex.of(view);
+  const rel = ReleaseIndex.of(ix);
   const idx = buildIndex(ix);
   const root = ix.lanes.find((l) => l.role === Role.Root && l.tid === 0) ?? ix.lanes[0];
   const segments: CriticalSegment[] = [];

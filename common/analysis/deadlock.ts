@@ -67,6 +67,7 @@ export class DeadlockDetector {
     );
     this.graph.onWait = (lane) => this.search(lane);
     this.graph.onAcquire = (lane, obj, loc, t) => {
+      if (!lane.holdsOtherThan(obj)) return;
       const held = lane.held(this.graph);
       if (held.length === 0 || !this.isLock(obj)) return;
       const locks = held.filter((k) => this.isLock(k));
@@ -121,6 +122,9 @@ export class DeadlockDetector {
   /** Whether `start` is stuck for good; if so records and returns the report. */
   private search(start: LaneState): void {
     const g = this.graph;
+    // Most waits are on a lane that is running: nothing can be stuck then.
+    const first = g.releasers(start);
+    if (!first || first.some((l) => l.alive && l.waits.size === 0)) return;
     // Collect the lanes reachable through "could be released by" edges.
     const rel = new Map<LaneState, LaneState[] | null>();
     const todo = [start];

@@ -6,8 +6,8 @@
 import { Cat, ObjType, Role } from '../schema';
 import type { TraceView } from '../store/api';
 import { laneStates, openByLane, RUNNING } from './breakdown';
-import { contentionTable } from './contention';
-import type { EventFacts } from './facts';
+import { contentionTable, type ContentionRow } from './contention';
+import { factsOf, type EventFacts } from './facts';
 import { fmtDuration, fmtPercent, laneLabel, ViewIndex } from './util';
 
 /** Something that limits the speed-up, with the numbers that show it. */
@@ -43,13 +43,16 @@ export interface Efficiency {
 /** Options: the machine's core count (the host passes `os.availableParallelism()`). */
 export interface EfficiencyOptions {
   cores: number;
+  /** The whole-run contention table, if already computed. */
+  contention?: ContentionRow[];
 }
 
 const BUCKETS = 1000;
 
 /** Computes speed-up, efficiency and limiters of the whole run. */
 export function efficiency(view: TraceView, opts: EfficiencyOptions, facts?: EventFacts): Efficiency {
-  const ix = new ViewIndex(view);
+  facts ??= factsOf(view);
+  const ix = ViewIndex.of(view);
   const open = openByLane(view);
   const procs = ix.lanes.filter((l) => l.tid === 0);
   const start = Math.min(0, ...procs.map((l) => ix.laneStart(l.id)));
@@ -81,23 +84,29 @@ export function efficiency(view: TraceView, opts: EfficiencyOptions, facts?: Eve
     }
   }
   const isWorker = new Set(workerLanes.map((l) => l.id));
+  // Python threads share one core through the GIL, so only processes count towards cores there.
   const countThreads = view.run().runtime !== 'python';
+  const life = new Float64Array(ix.lanes.length);
+  const queueWait = new Float64Array(ix.lanes.length);
   for (const lane of ix.lanes) {
-    if (lane.tid !== 0 && !countThreads) continue;
+    const cores = lane.tid === 0 || countThreads;
     const worker = isWorker.has(lane.id) && !tasks.length;
+    const id = lane.id;
     laneStates(
       ix,
-      lane.id,
+      id,
       -Infinity,
       Infinity,
       (state, a, b) => {
-        if (state === RUNNING) addTo(runningIn, a, b);
+        life[id] += b - a;
+        if (state === Cat.WaitQueueGet) queueWait[id] += b - a;
+        if (state === RUNNING && cores) addTo(runningIn, a, b);
         if (worker && (state === RUNNING || state === Cat.Sleep)) {
           busy += b - a;
           addTo(busyIn, a, b);
         }
       },
-      open.get(lane.id),
+      open.get(id),
     );
   }
   const speedup = wall > 0 ? busy / wall : 0;
@@ -126,15 +135,16 @@ export function efficiency(view: TraceView, opts: EfficiencyOptions, facts?: Eve
   }
   const uneven = unevenChunks(view, ix);
   if (uneven) limiters.push(uneven);
+  const table = opts.contention ?? contentionTable(view, facts);
   const lock = lockSerialisation(
     view,
     ix,
-    facts,
+    table,
     workerLanes.map((l) => l.pid),
     busy,
   );
   if (lock) limiters.push(lock);
-  const starve = queueStarvation(ix, open);
+  const starve = queueStarvation(ix, life, queueWait);
   if (starve) limiters.push(starve);
   if (overBuckets / BUCKETS >= 0.05) {
     limiters.push({
@@ -162,25 +172,37 @@ function serialFraction(busyIn: Float64Array, width: number, wall: number): numb
 
 /** The stair-step: in a pool, some workers finish long before the last one. */
 export function unevenChunks(view: TraceView, ix: ViewIndex): Limiter | null {
-  const byPool = new Map<string, { worker: number; start: number; end: number; chunk: number; loc: string }[]>();
-  for (const r of view.tasks()) {
+  const rows = view.tasks();
+  const byPool = new Map<string, number[]>();
+  for (let i = 0; i < rows.length; i++) {
+    const r = rows[i];
     if (!Number.isFinite(r.start) || !Number.isFinite(r.end)) continue;
     let l = byPool.get(r.pool);
     if (!l) byPool.set(r.pool, (l = []));
-    l.push({ worker: r.workerPid, start: r.start, end: r.end, chunk: r.chunk, loc: r.loc });
+    l.push(i);
   }
   let best: Limiter | null = null;
   for (const [pool, list] of byPool) {
     const perWorker = new Map<number, { busy: number; last: number }>();
     let first = Infinity;
     let last = -Infinity;
-    for (const t of list) {
-      const w = perWorker.get(t.worker) ?? { busy: 0, last: -Infinity };
-      w.busy += t.end - t.start;
+    let minDur = Infinity;
+    let maxDur = -Infinity;
+    let minChunk = Infinity;
+    let maxChunk = -Infinity;
+    for (const i of list) {
+      const t = rows[i];
+      let w = perWorker.get(t.workerPid);
+      if (!w) perWorker.set(t.workerPid, (w = { busy: 0, last: -Infinity }));
+      const d = t.end - t.start;
+      w.busy += d;
       w.last = Math.max(w.last, t.end);
-      perWorker.set(t.worker, w);
       first = Math.min(first, t.start);
       last = Math.max(last, t.end);
+      minDur = Math.min(minDur, d);
+      maxDur = Math.max(maxDur, d);
+      minChunk = Math.min(minChunk, t.chunk);
+      maxChunk = Math.max(maxChunk, t.chunk);
     }
     const decl = ix.objects.get(pool);
     const size = Math.max(perWorker.size, decl && decl.capacity > 0 ? decl.capacity : 0);
@@ -194,17 +216,12 @@ export function unevenChunks(view: TraceView, ix: ViewIndex): Limiter | null {
     const [latePid, late] = finishes[finishes.length - 1];
     const tail = perWorker.size < size ? span : late.last - early.last;
     if (idle < 0.25 || tail < 0.2 * span) continue;
-    const durs = list.map((t) => t.end - t.start).sort((a, b) => a - b);
-    const chunks = list.map((t) => t.chunk).sort((a, b) => a - b);
     const name = decl?.name || pool;
-    const chunkText =
-      chunks[0] === chunks[chunks.length - 1]
-        ? `chunks of ${chunks[0]}`
-        : `chunks of ${chunks[0]}–${chunks[chunks.length - 1]} items`;
+    const chunkText = minChunk === maxChunk ? `chunks of ${minChunk}` : `chunks of ${minChunk}–${maxChunk} items`;
     const evidence =
       perWorker.size < size
         ? `In pool ${name}, only ${perWorker.size} of ${size} workers got tasks; the workers sat idle ${fmtPercent(idle)} of the ${fmtDuration(span)} the tasks took (${list.length} tasks, ${chunkText}).`
-        : `In pool ${name}, worker ${latePid} was busy until ${fmtDuration(late.last)} while worker ${earlyPid} finished at ${fmtDuration(early.last)}; the workers sat idle ${fmtPercent(idle)} of the ${fmtDuration(span)} the tasks took (tasks ${fmtDuration(durs[0])}–${fmtDuration(durs[durs.length - 1])}, ${chunkText}).`;
+        : `In pool ${name}, worker ${latePid} was busy until ${fmtDuration(late.last)} while worker ${earlyPid} finished at ${fmtDuration(early.last)}; the workers sat idle ${fmtPercent(idle)} of the ${fmtDuration(span)} the tasks took (tasks ${fmtDuration(minDur)}–${fmtDuration(maxDur)}, ${chunkText}).`;
     if (!best || idle > best.weight)
       best = {
         id: 'uneven-chunks',
@@ -212,7 +229,7 @@ export function unevenChunks(view: TraceView, ix: ViewIndex): Limiter | null {
         weight: idle,
         evidence,
         obj: pool,
-        loc: list[0].loc || decl?.loc || '',
+        loc: rows[list[0]].loc || decl?.loc || '',
       };
   }
   return best;
@@ -221,12 +238,12 @@ export function unevenChunks(view: TraceView, ix: ViewIndex): Limiter | null {
 function lockSerialisation(
   view: TraceView,
   ix: ViewIndex,
-  facts: EventFacts | undefined,
+  table: ContentionRow[],
   workerPids: number[],
   busy: number,
 ): Limiter | null {
   const pids = new Set(workerPids);
-  const rows = contentionTable(view, facts).filter((r) => r.type !== ObjType.Queue && r.wait.count > 0);
+  const rows = table.filter((r) => r.type !== ObjType.Queue && r.wait.count > 0);
   if (!rows.length) return null;
   let waitAll = 0;
   for (const lane of ix.lanes) {
@@ -249,23 +266,12 @@ function lockSerialisation(
   };
 }
 
-function queueStarvation(ix: ViewIndex, open: Map<number, { start: number; cat: number }[]>): Limiter | null {
+function queueStarvation(ix: ViewIndex, lifeOf: Float64Array, queueWait: Float64Array): Limiter | null {
   let best: Limiter | null = null;
   for (const lane of ix.lanes) {
-    let waiting = 0;
+    const waiting = queueWait[lane.id];
+    const life = lifeOf[lane.id];
     let obj = '';
-    let life = 0;
-    laneStates(
-      ix,
-      lane.id,
-      -Infinity,
-      Infinity,
-      (state, a, b) => {
-        life += b - a;
-        if (state === Cat.WaitQueueGet) waiting += b - a;
-      },
-      open.get(lane.id),
-    );
     if (!(life > 0) || waiting / life < 0.3) continue;
     const s = ix.view.spans(lane.id);
     for (let i = 0; i < s.count && !obj; i++) if (s.cat[i] === Cat.WaitQueueGet) obj = ix.view.str(s.obj[i]);

@@ -5,9 +5,9 @@
  */
 import { Cat, ObjType, Role } from '../schema';
 import type { TraceView } from '../store/api';
-import { contentionTable } from './contention';
-import { efficiency } from './efficiency';
-import type { EventFacts } from './facts';
+import { contentionTable, type ContentionRow } from './contention';
+import { efficiency, type Efficiency } from './efficiency';
+import { factsOf, type EventFacts } from './facts';
 import { lostUpdates } from './lostUpdate';
 import { joinTargets } from './release';
 import { fmtDuration, laneLabel, ViewIndex, waitWord } from './util';
@@ -37,9 +37,11 @@ export interface Lint {
   at: { lane: number; t0: number; t1: number } | null;
 }
 
-/** Options: cores of the machine, for the oversubscription lint. */
+/** Options: cores of the machine (for the oversubscription lint), and results already computed. */
 export interface LintOptions {
   cores: number;
+  contention?: ContentionRow[];
+  efficiency?: Efficiency;
 }
 
 /** Sample showing the fix for each lint, by runtime (files planned in `samples/`). */
@@ -90,9 +92,13 @@ const BLOCKING_IN_HOLD = new Set<number>([
   Cat.WaitManager,
 ]);
 
-/** Runs every lint over a trace. `facts` (fed the same events) enables join-before-drain and lost updates. */
+/**
+ * Runs every lint over a trace. join-before-drain and lost updates need the point records: from
+ * `facts` (fed the same events) or, by default, from the store's `points()`.
+ */
 export function lint(view: TraceView, opts: LintOptions, facts?: EventFacts): Lint[] {
-  const ix = new ViewIndex(view);
+  facts ??= factsOf(view);
+  const ix = ViewIndex.of(view);
   const runtime = view.run().runtime === 'python' ? 'python' : 'node';
   const out: Lint[] = [];
   const make = (id: LintId, severity: Lint['severity'], message: string, loc: string, at: Lint['at']): void => {
@@ -103,8 +109,9 @@ export function lint(view: TraceView, opts: LintOptions, facts?: EventFacts): Li
   if (facts) {
     for (const l of lostUpdates(ix, facts)) make('value-lost-update', 'warning', l.message, l.loc, l.at);
   }
-  lockHeldAcross(ix, facts, make);
-  const eff = efficiency(view, opts, facts);
+  const table = opts.contention ?? contentionTable(view, facts);
+  lockHeldAcross(ix, table, make);
+  const eff = opts.efficiency ?? efficiency(view, { cores: opts.cores, contention: table }, facts);
   for (const l of eff.limiters) {
     if (l.id === 'uneven-chunks' || l.id === 'oversubscription') make(l.id, 'info', l.evidence, l.loc, null);
   }
@@ -115,12 +122,6 @@ type Make = (id: LintId, severity: Lint['severity'], message: string, loc: strin
 
 function joinBeforeDrain(ix: ViewIndex, facts: EventFacts, make: Make): void {
   const view = ix.view;
-  // When each (queue, putter, item) was taken out, Infinity if never.
-  const taken = new Map<string, number>();
-  for (const [q, ops] of facts.queues) {
-    for (let i = 0; i < ops.getT.length; i++)
-      taken.set(`${q}\u0000${ops.getPutPid.data[i]}\u0000${ops.getItem.data[i]}`, ops.getT.data[i] - view.origin);
-  }
   const joins: { lane: number; start: number; end: number; obj: string; detail: string; loc: string }[] = [];
   for (const lane of ix.lanes) {
     const s = view.spans(lane.id);
@@ -139,15 +140,29 @@ function joinBeforeDrain(ix: ViewIndex, facts: EventFacts, make: Make): void {
   for (const o of view.openSpans())
     if (o.cat === Cat.WaitJoin)
       joins.push({ lane: o.lane, start: o.start, end: Infinity, obj: o.obj, detail: o.detail, loc: o.loc });
-  for (const j of joins) {
-    for (const target of joinTargets(ix, j.obj, j.detail)) {
-      const pid = ix.lanes[target].pid;
+  const targets = joins.map((j) => [...joinTargets(ix, j.obj, j.detail)].map((lane) => ix.lanes[lane].pid));
+  const pids = new Set(targets.flat());
+  if (pids.size === 0) return;
+  // When each item a joined process put was taken out, per queue, keyed by (putter pid, item id).
+  const key = (pid: number, item: number): number => pid * 4294967296 + item;
+  const taken = new Map<string, Map<number, number>>();
+  for (const [q, ops] of facts.queues) {
+    const m = new Map<number, number>();
+    for (let i = 0; i < ops.getT.length; i++) {
+      const pid = ops.getPutPid.data[i];
+      if (pids.has(pid)) m.set(key(pid, ops.getItem.data[i]), ops.getT.data[i] - view.origin);
+    }
+    taken.set(q, m);
+  }
+  for (const [n, j] of joins.entries()) {
+    for (const pid of targets[n]) {
       for (const [q, ops] of facts.queues) {
         let pending = 0;
         let late = 0;
+        const gets = taken.get(q)!;
         for (let i = 0; i < ops.putT.length; i++) {
           if (ops.putPid.data[i] !== pid || ops.putT.data[i] - view.origin > j.start) continue;
-          const got = taken.get(`${q}\u0000${pid}\u0000${ops.putItem.data[i]}`) ?? Infinity;
+          const got = gets.get(key(pid, ops.putItem.data[i])) ?? Infinity;
           if (got > j.start) pending++;
           if (got >= j.end) late++;
         }
@@ -203,7 +218,7 @@ function poolNotJoined(ix: ViewIndex, make: Make): void {
   }
 }
 
-function lockHeldAcross(ix: ViewIndex, facts: EventFacts | undefined, make: Make): void {
+function lockHeldAcross(ix: ViewIndex, table: ContentionRow[], make: Make): void {
   const view = ix.view;
   const groups = new Map<
     string,
@@ -242,7 +257,7 @@ function lockHeldAcross(ix: ViewIndex, facts: EventFacts | undefined, make: Make
     }
   }
   if (!groups.size) return;
-  const waits = new Map(contentionTable(view, facts).map((r) => [r.obj, r.wait.total]));
+  const waits = new Map(table.map((r) => [r.obj, r.wait.total]));
   for (const g of groups.values()) {
     const what = g.cat === Cat.Sleep ? 'a sleep' : `a ${waitWord(g.cat)}`;
     const others = waits.get(g.lock) ?? 0;

@@ -8,7 +8,7 @@
  */
 import { Cat, ObjType } from '../schema';
 import type { EventFacts } from './facts';
-import { fmtDuration, laneLabel, ViewIndex } from './util';
+import { fmtDuration, forEachOverlap, laneLabel, ViewIndex } from './util';
 
 /** Lost updates found on one Value/Array cell. */
 export interface LostUpdate {
@@ -49,8 +49,10 @@ export function lostUpdates(ix: ViewIndex, facts: EventFacts): LostUpdate[] {
       l.push(i);
     }
     for (const [index, list] of cells) {
-      list.sort((a, b) => w.t.data[a] - w.t.data[b] || a - b);
-      const dir = counterDirection(list.map((i) => w.value.data[i]));
+      let sorted = true;
+      for (let k = 1; k < list.length && sorted; k++) sorted = w.t.data[list[k - 1]] <= w.t.data[list[k]];
+      if (!sorted) list.sort((a, b) => w.t.data[a] - w.t.data[b] || a - b);
+      const dir = counterDirection(w.value.data, list);
       if (dir === 0) continue;
       let lost = 0;
       let first: LostUpdate['first'] | null = null;
@@ -104,14 +106,15 @@ export function lostUpdates(ix: ViewIndex, facts: EventFacts): LostUpdate[] {
 }
 
 /** +1 if the values mostly go up, -1 if mostly down, 0 if it does not look like a counter. */
-function counterDirection(values: number[]): number {
+function counterDirection(values: Float64Array, order: number[]): number {
   let up = 0;
   let down = 0;
-  for (let i = 1; i < values.length; i++) {
-    if (values[i] > values[i - 1]) up++;
-    else if (values[i] < values[i - 1]) down++;
+  for (let k = 1; k < order.length; k++) {
+    const d = values[order[k]] - values[order[k - 1]];
+    if (d > 0) up++;
+    else if (d < 0) down++;
   }
-  const steps = values.length - 1;
+  const steps = order.length - 1;
   if (up >= steps / 2 && up > 2 * down) return 1;
   if (down >= steps / 2 && down > 2 * up) return -1;
   return 0;
@@ -120,8 +123,11 @@ function counterDirection(values: number[]): number {
 /** True if `lane` held some lock from at or before `from` until at least `to`. */
 function heldThrough(ix: ViewIndex, lane: number, from: number, to: number): boolean {
   const s = ix.view.spans(lane);
-  const [a, b] = ix.view.spanRange(lane, to, to);
-  for (let i = a; i < b; i++) if (s.cat[i] === Cat.Hold && s.start[i] <= from && s.end[i] >= to) return true;
+  let held = false;
+  forEachOverlap(ix.view, lane, to, to, (i) => {
+    if (s.cat[i] === Cat.Hold && s.start[i] <= from && s.end[i] >= to) held = true;
+  });
+  if (held) return true;
   for (const o of ix.view.openSpans()) if (o.lane === lane && o.cat === Cat.Hold && o.start <= from) return true;
   return false;
 }

@@ -5,7 +5,7 @@
  */
 import { Cat } from '../schema';
 import type { Flow } from '../store/api';
-import type { ViewIndex } from './util';
+import { cached, type ViewIndex } from './util';
 
 /** The unblocking event of a wait. */
 export interface Release {
@@ -34,6 +34,11 @@ export class ReleaseIndex {
   private readonly into = new Map<number, Flow[]>();
   private readonly getsOf = new Map<string, Flow[]>();
   private readonly exits: { lane: number; t: number }[] = [];
+
+  /** The index of a view, cached per store version. */
+  static of(ix: ViewIndex): ReleaseIndex {
+    return cached(ix.view, 'release', () => new ReleaseIndex(ix));
+  }
 
   constructor(private readonly ix: ViewIndex) {
     for (const f of ix.view.flows()) {

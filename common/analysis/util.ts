@@ -184,6 +184,11 @@ export class ViewIndex {
   private readonly byPidTid = new Map<number, Map<number, number>>();
   readonly objects = new Map<string, TraceObject>();
 
+  /** The index of a view, cached per store version. */
+  static of(view: TraceView): ViewIndex {
+    return cached(view, 'index', () => new ViewIndex(view));
+  }
+
   constructor(readonly view: TraceView) {
     this.lanes = view.lanes();
     for (const l of this.lanes) {
@@ -225,4 +230,35 @@ export class ViewIndex {
     const s = this.lanes[lane].start;
     return Number.isNaN(s) ? 0 : s;
   }
+}
+
+/**
+ * Calls `fn(i)` for each closed span of `lane` overlapping [t0, t1]. Uses the store's block-skipping
+ * `forEachSpan` when it has one (a whole-run span makes `spanRange` start at 0).
+ */
+export function forEachOverlap(view: TraceView, lane: number, t0: number, t1: number, fn: (i: number) => void): void {
+  const fast = (view as { forEachSpan?: (lane: number, t0: number, t1: number, fn: (i: number) => void) => void })
+    .forEachSpan;
+  if (fast) return fast.call(view, lane, t0, t1, fn);
+  const s = view.spans(lane);
+  const [lo, hi] = view.spanRange(lane, t0, t1);
+  for (let i = lo; i < hi; i++) if (s.end[i] >= t0 && s.start[i] <= t1) fn(i);
+}
+
+const caches = new WeakMap<TraceView, Map<string, { version: number; value: unknown }>>();
+
+/**
+ * `build()` once per view and store version (`TraceStore.version`); rebuilt whenever the store
+ * changed, and every time for views without a version.
+ */
+export function cached<T>(view: TraceView, slot: string, build: () => T): T {
+  const version = (view as { version?: number }).version;
+  if (version === undefined) return build();
+  let m = caches.get(view);
+  if (!m) caches.set(view, (m = new Map()));
+  const hit = m.get(slot);
+  if (hit && hit.version === version) return hit.value as T;
+  const value = build();
+  m.set(slot, { version, value });
+  return value;
 }

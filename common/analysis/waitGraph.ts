@@ -41,6 +41,13 @@ export class LaneState {
     return out;
   }
 
+  /** True if it holds anything besides `obj` (cheap pre-check, no allocation). */
+  holdsOtherThan(obj: string): boolean {
+    for (const k of this.spanHeld.keys()) if (k !== obj) return true;
+    for (const k of this.acqHeld.keys()) if (k !== obj) return true;
+    return false;
+  }
+
   /** The wait that blocks the lane now (the latest one), if any. */
   currentWait(): OpenWait | undefined {
     let last: OpenWait | undefined;

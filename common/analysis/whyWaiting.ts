@@ -7,7 +7,7 @@ import { Cat, isWait } from '../schema';
 import type { TraceView } from '../store/api';
 import { laneStates, openByLane, stateLabel, type BreakdownPart } from './breakdown';
 import { ReleaseIndex, type Release } from './release';
-import { fmtDuration, laneLabel, ViewIndex, waitWord, type SpanRef } from './util';
+import { fmtDuration, forEachOverlap, laneLabel, ViewIndex, waitWord, type SpanRef } from './util';
 
 /** A span of the blocking lane that overlapped the wait. */
 export interface Activity {
@@ -64,7 +64,7 @@ const LOCKLIKE = new Set<number>([Cat.WaitLock, Cat.WaitSemaphore, Cat.WaitCondi
 
 /** Explains the wait `ref` (a closed span by index, or an open one by lane and start). Null if it is not a wait. */
 export function whyWaiting(view: TraceView, ref: SpanRef): WhyWaiting | null {
-  const ix = new ViewIndex(view);
+  const ix = ViewIndex.of(view);
   const wait = readWait(view, ref);
   if (!wait || !isWait(wait.cat)) return null;
   const { lane, start, end, cat, obj } = wait;
@@ -77,9 +77,8 @@ export function whyWaiting(view: TraceView, ref: SpanRef): WhyWaiting | null {
     for (const other of ix.lanes) {
       if (other.id === lane) continue;
       const s = view.spans(other.id);
-      const [a, b] = view.spanRange(other.id, start, end);
-      for (let i = a; i < b; i++) {
-        if (s.cat[i] !== Cat.Hold || s.obj[i] !== objId || s.end[i] <= start || s.start[i] >= end) continue;
+      forEachOverlap(view, other.id, start, end, (i) => {
+        if (s.cat[i] !== Cat.Hold || s.obj[i] !== objId || s.end[i] <= start || s.start[i] >= end) return;
         blockers.push(
           blocker(
             ix,
@@ -92,14 +91,14 @@ export function whyWaiting(view: TraceView, ref: SpanRef): WhyWaiting | null {
             i,
           ),
         );
-      }
+      });
     }
     for (const o of view.openSpans()) {
       if (o.lane === lane || o.cat !== Cat.Hold || o.obj !== obj || o.start >= end) continue;
       blockers.push(blocker(ix, o.lane, 'held', Math.max(start, o.start), end, o.loc, open, -1));
     }
   }
-  const rel = wait.open ? null : new ReleaseIndex(ix).releaser(lane, cat, obj, wait.detail, start, end);
+  const rel = wait.open ? null : ReleaseIndex.of(ix).releaser(lane, cat, obj, wait.detail, start, end);
   const releasedBy = rel
     ? {
         ...rel,
@@ -149,10 +148,9 @@ function blocker(
   laneStates(ix, lane, from, to, (st, a, b) => acc.set(st, (acc.get(st) ?? 0) + b - a), open.get(lane));
   const states = [...acc].map(([state, ns]) => ({ state, label: stateLabel(state), ns })).sort((a, b) => b.ns - a.ns);
   const s = ix.view.spans(lane);
-  const [a, b] = ix.view.spanRange(lane, from, to);
   const spans: Activity[] = [];
-  for (let i = a; i < b; i++) {
-    if (i === holdIndex || s.cat[i] === Cat.Run || s.end[i] <= from || s.start[i] >= to) continue;
+  forEachOverlap(ix.view, lane, from, to, (i) => {
+    if (i === holdIndex || s.cat[i] === Cat.Run || s.end[i] <= from || s.start[i] >= to) return;
     spans.push({
       cat: s.cat[i],
       name: ix.view.str(s.name[i]),
@@ -161,7 +159,7 @@ function blocker(
       from: Math.max(from, s.start[i]),
       to: Math.min(to, s.end[i]),
     });
-  }
+  });
   spans.sort((x, y) => y.to - y.from - (x.to - x.from));
   spans.length = Math.min(spans.length, 5);
   return { lane, pid: l.pid, tid: l.tid, label: laneLabel(l.pid, l.tid), role, from, to, loc, states, spans };

@@ -87,6 +87,13 @@ test('a lost update on a Value counter is found from its writes, with the first 
   );
   assert.equal(found[0].loc, 'lost.py:6:15');
   assert.equal(found[0].sample, 'samples/node/07-lock-counter.ts');
+  // Without separately fed facts the same answer comes from the store's point records.
+  assert.deepEqual(
+    lint(store, { cores: 4 })
+      .filter((l) => l.id === 'value-lost-update')
+      .map((l) => l.message),
+    [found[0].message],
+  );
 });
 
 test('no lost update when every write advances the counter, or when the value is a flag, not a counter', () => {
