@@ -47,6 +47,10 @@ export class Chart {
   width = 0;
   /** Called after every frame and whenever the window or selection changes (to save state, update stats). */
   onChange: () => void = () => {};
+  /** Called after every drawn frame. */
+  onFrame: () => void = () => {};
+  /** Milliseconds the last frame took (layout, axis, paint, overlay). */
+  lastDrawMs = 0;
 
   readonly corner: HTMLDivElement;
   readonly labels: HTMLDivElement;
@@ -188,6 +192,7 @@ export class Chart {
   }
 
   private draw(): void {
+    const began = performance.now();
     const view = this.view;
     this.width = Math.max(1, this.plot.clientWidth);
     this.base = scaleLinear().domain([0, BASE]).range([0, this.width]);
@@ -250,7 +255,8 @@ export class Chart {
     } else if (ctx) ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     this.frames++;
     this.drawOverlay();
-    this.onChange();
+    this.lastDrawMs = performance.now() - began;
+    this.onFrame();
   }
 
   /** Redraws only the overlay (hover, focus, flows, selection). */

@@ -46,6 +46,8 @@ export function describeDebug(app: PanelApp) {
     focusRow: c.focusRow,
     tooltip: app.shell.tooltip.hidden ? '' : (app.shell.tooltip.textContent ?? ''),
     frameLog: app.frameLog.slice(-2000),
+    timing: { ...app.timing },
+    lastDrawMs: c.lastDrawMs,
     now: app.store ? app.store.origin + app.store.now : NaN,
   });
 }

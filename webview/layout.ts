@@ -148,16 +148,26 @@ const pendIdx = new Int32Array(MAX_DEPTH);
 const pendN = new Int32Array(MAX_DEPTH);
 const pendLongest = new Float64Array(MAX_DEPTH);
 
+/** Visits span indices in increasing order (a range, or the store's block-skipping `forEachSpan`). */
+export type SpanIter = (visit: (i: number) => void) => void;
+
+/** Iterates the index range [lo, hi). */
+export function rangeIter(lo: number, hi: number): SpanIter {
+  return (visit) => {
+    for (let i = lo; i < hi; i++) visit(i);
+  };
+}
+
 /**
- * Turns spans [lo, hi) into rectangles for x = (t - t0) * pxPerNs, clipped to [-1, width + 1].
- * Spans narrower than a pixel that touch the previous sub-pixel rectangle of the same depth are
- * merged into it (it keeps the category of its longest member), so a frame draws at most a few
- * rectangles per pixel column whatever the zoom. Rectangles are emitted in start order per depth.
+ * Turns the spans that `iter` visits into rectangles for x = (t - t0) * pxPerNs, clipped to
+ * [-1, width + 1]. Spans narrower than a pixel that touch the previous sub-pixel rectangle of the
+ * same depth are merged into it (it keeps the category of its longest member), so a frame draws at
+ * most a few rectangles per pixel column whatever the zoom. Rectangles are emitted in start order
+ * per depth. Returns the number of rectangles.
  */
 export function mergeSpans(
   cols: SpanCols,
-  lo: number,
-  hi: number,
+  iter: SpanIter,
   t0: number,
   pxPerNs: number,
   width: number,
@@ -172,10 +182,10 @@ export function mergeSpans(
     emitted++;
   };
   const { start, end, depth, cat } = cols;
-  for (let i = lo; i < hi; i++) {
+  iter((i) => {
     let x0 = (start[i] - t0) * pxPerNs;
     let x1 = (end[i] - t0) * pxPerNs;
-    if (x1 < -1 || x0 > width + 1) continue;
+    if (x1 < -1 || x0 > width + 1) return;
     if (x0 < -1) x0 = -1;
     if (x1 > width + 1) x1 = width + 1;
     const d = depth[i] < MAX_DEPTH ? depth[i] : MAX_DEPTH - 1;
@@ -188,7 +198,7 @@ export function mergeSpans(
           pendCat[d] = cat[i];
         }
         pendN[d]++;
-        continue;
+        return;
       }
       flush(d);
       pendX0[d] = x0;
@@ -197,26 +207,26 @@ export function mergeSpans(
       pendIdx[d] = i;
       pendLongest[d] = w;
       pendN[d] = 1;
-      continue;
+      return;
     }
     flush(d);
     sink(x0, x1, d, cat[i], i, 1);
     emitted++;
-  }
+  });
   for (let d = 0; d < MAX_DEPTH; d++) flush(d);
   return emitted;
 }
 
 /**
- * The span of [lo, hi) under time `t`: the deepest one containing it, else the nearest one within
- * `tolNs` (for spans too thin to aim at). Returns the index or -1.
+ * The span among those `iter` visits that lies under time `t`: the deepest one containing it,
+ * else the nearest one within `tolNs` (for spans too thin to aim at). Returns the index or -1.
  */
-export function hitSpan(cols: SpanCols, lo: number, hi: number, t: number, tolNs: number): number {
+export function hitSpan(cols: SpanCols, iter: SpanIter, t: number, tolNs: number): number {
   let best = -1;
   let bestDepth = -1;
   let near = -1;
   let nearDist = Infinity;
-  for (let i = lo; i < hi; i++) {
+  iter((i) => {
     const s = cols.start[i];
     const e = cols.end[i];
     if (s <= t && t <= e) {
@@ -231,8 +241,22 @@ export function hitSpan(cols: SpanCols, lo: number, hi: number, t: number, tolNs
         nearDist = dist;
       }
     }
-  }
+  });
   return best >= 0 ? best : near;
+}
+
+/** The spans of `lane` overlapping [t0, t1], skipping blocks that ended earlier when the store can. */
+export function overlapIter(
+  view: { spanRange(lane: number, t0: number, t1: number): [number, number] },
+  lane: number,
+  t0: number,
+  t1: number,
+): SpanIter {
+  const fast = (view as { forEachSpan?: (lane: number, t0: number, t1: number, fn: (i: number) => void) => void })
+    .forEachSpan;
+  if (typeof fast === 'function') return (visit) => fast.call(view, lane, t0, t1, visit);
+  const [lo, hi] = view.spanRange(lane, t0, t1);
+  return rangeIter(lo, hi);
 }
 
 /** Index of the last step of a step series at or before `t` (-1 if `t` precedes it). */

@@ -5,7 +5,7 @@
  */
 import type { TraceView } from '../common/store/api';
 import { Cat, Role } from '../common/schema';
-import { MAX_DEPTH, formatDuration, mergeSpans, stepIndex, taskLabel, type Row } from './layout';
+import { MAX_DEPTH, formatDuration, mergeSpans, overlapIter, stepIndex, taskLabel, type Row } from './layout';
 import { STATE_COUNT, State, stateOfCat } from './states';
 import type { Theme } from './theme';
 
@@ -117,18 +117,24 @@ export function paint(ctx: CanvasRenderingContext2D, f: Frame): DrawReport {
     }
 
     const cols = view.spans(lane.id);
-    const [lo, hi] = view.spanRange(lane.id, t0, t1);
-    report.spans += hi - lo;
+    const each = overlapIter(view, lane.id, t0, t1);
     rn = 0;
     const labelIdx: number[] = [];
-    mergeSpans(cols, lo, hi, t0, k, width, (x0, x1, d, cat, i, merged) => {
-      if (cat === Cat.Hold) {
-        holds.push({ obj: cols.obj[i], lane: lane.id, x0, x1 });
-        return;
-      }
-      pushRect(x0, x1, d * STATE_COUNT + stateOfCat(cat));
-      if (merged === 1 && cat === Cat.Task && x1 - x0 > 36) labelIdx.push(i, x0, x1);
-    });
+    mergeSpans(
+      cols,
+      (visit) => each((i) => (report.spans++, visit(i))),
+      t0,
+      k,
+      width,
+      (x0, x1, d, cat, i, merged) => {
+        if (cat === Cat.Hold) {
+          holds.push({ obj: cols.obj[i], lane: lane.id, x0, x1 });
+          return;
+        }
+        pushRect(x0, x1, d * STATE_COUNT + stateOfCat(cat));
+        if (merged === 1 && cat === Cat.Task && x1 - x0 > 36) labelIdx.push(i, x0, x1);
+      },
+    );
     for (const o of open) {
       if (o.lane !== lane.id || o.start > t1) continue;
       const x0 = Math.max(-1, X(o.start));

@@ -5,7 +5,7 @@
  */
 import type { Flow, TraceView } from '../common/store/api';
 import { Cat } from '../common/schema';
-import { hitSpan, stepIndex, type Row } from './layout';
+import { hitSpan, overlapIter, stepIndex, type Row } from './layout';
 
 /** A span under the pointer (closed, or open and drawn up to now). */
 export interface SpanPick {
@@ -97,8 +97,7 @@ export function pickAt(view: TraceView, row: Row, t: number, tolNs: number): Pic
       task: o.task,
     };
   }
-  const [lo, hi] = view.spanRange(row.lane, t - tolNs, t + tolNs);
-  const i = hitSpan(view.spans(row.lane), lo, hi, t, tolNs);
+  const i = hitSpan(view.spans(row.lane), overlapIter(view, row.lane, t - tolNs, t + tolNs), t, tolNs);
   if (i < 0) return open;
   const closed = spanPick(view, row.lane, i);
   const inside = closed.start <= t && t <= closed.end;

@@ -10,6 +10,7 @@ import {
   hitSpan,
   mergeSpans,
   orderLanes,
+  rangeIter,
   rowAt,
   stepIndex,
   taskLabel,
@@ -85,7 +86,7 @@ test('spans narrower than a pixel merge; wide spans stay one rectangle each', ()
   for (let i = 0; i < 1000; i++) spans.push([i * 2, i * 2 + 1, 0, Cat.Run]);
   spans.push([3000, 9000, 0, Cat.Task]);
   const out: [number, number, number, number, number][] = [];
-  const n = mergeSpans(cols(spans), 0, spans.length, 0, 0.01, 1000, (x0, x1, d, cat, _i, merged) =>
+  const n = mergeSpans(cols(spans), rangeIter(0, spans.length), 0, 0.01, 1000, (x0, x1, d, cat, _i, merged) =>
     out.push([x0, x1, d, cat, merged]),
   );
   assert.equal(n, out.length);
@@ -106,7 +107,7 @@ test('merging keeps depths apart and clips to the visible width', () => {
     [-50, 5000, 0, Cat.Task],
   ]);
   const out: number[][] = [];
-  mergeSpans(c, 0, 4, 0, 1, 200, (x0, x1, d, _c, _i, m) => out.push([x0, x1, d, m]));
+  mergeSpans(c, rangeIter(0, 4), 0, 1, 200, (x0, x1, d, _c, _i, m) => out.push([x0, x1, d, m]));
   assert.deepEqual(
     out.find((r) => r[2] === 1),
     [10, 11, 1, 2],
@@ -123,10 +124,10 @@ test('hitSpan prefers the deepest span containing t, else the nearest within tol
     [20, 30, 1, Cat.Sleep],
     [200, 201, 0, Cat.Task],
   ]);
-  assert.equal(hitSpan(c, 0, 3, 25, 0), 1);
-  assert.equal(hitSpan(c, 0, 3, 50, 0), 0);
-  assert.equal(hitSpan(c, 0, 3, 203, 5), 2);
-  assert.equal(hitSpan(c, 0, 3, 150, 5), -1);
+  assert.equal(hitSpan(c, rangeIter(0, 3), 25, 0), 1);
+  assert.equal(hitSpan(c, rangeIter(0, 3), 50, 0), 0);
+  assert.equal(hitSpan(c, rangeIter(0, 3), 203, 5), 2);
+  assert.equal(hitSpan(c, rangeIter(0, 3), 150, 5), -1);
 });
 
 test('step lookup, durations and task labels', () => {
