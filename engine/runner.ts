@@ -247,6 +247,8 @@ class LiveRun implements Run {
     const tree = this.tree!;
     this.records.procExit(t, tree.rootPid, code ?? -1, signal ?? '');
     this.started.set(tree.rootPid, true);
+    // Children that are exiting right now (pool workers told to quit) get a moment before they count as left over.
+    for (let i = 0; i < 15 && !this.ending && tree.scan() > 0; i++) await delay(20);
     const leftovers = this.ending ? 0 : tree.scan(true);
     await this.killing;
     await tree.kill(this.ending ? 0 : this.graceMs);
@@ -340,6 +342,8 @@ class LiveRun implements Run {
     for (const l of this.chunkListeners) l(c);
   }
 }
+
+const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 function isFile(path: string): boolean {
   try {
