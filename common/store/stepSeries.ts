@@ -97,3 +97,23 @@ export class StepSeries {
     return { count: this.n, t: this.t, v: this.v };
   }
 }
+
+/** Step series by key (an object key, a lane id), created on first use. */
+export class SeriesMap<K extends string | number> {
+  private readonly map = new Map<K, StepSeries>();
+
+  /** The series of `key`, created if new (for adding points). */
+  at(key: K): StepSeries {
+    let s = this.map.get(key);
+    if (!s) {
+      s = new StepSeries();
+      this.map.set(key, s);
+    }
+    return s;
+  }
+
+  /** The sorted points of `key` (empty if it has none). */
+  view(key: K): Series {
+    return this.map.get(key)?.view() ?? EMPTY_SERIES;
+  }
+}

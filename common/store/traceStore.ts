@@ -23,10 +23,12 @@ import { WireDecoder } from '../wire';
 import { FlowTable } from './flowTable';
 import { LaneTable } from './laneTable';
 import { OpenSpans } from './openSpans';
+import { ObjectTable } from './objectTable';
 import { OutputLines } from './outputLines';
 import { PointLog } from './pointLog';
 import { SpanTable } from './spanTable';
-import { EMPTY_SERIES, StepSeries } from './stepSeries';
+import { SeriesMap } from './stepSeries';
+import { StringTable } from './stringTable';
 import { TaskTable } from './taskTable';
 
 /** A connection whose stream could not be decoded; its later bytes are dropped. */
@@ -60,24 +62,22 @@ export class TraceStore implements TraceView {
   /** Records skipped: kinds this schema does not know, End records with no open span, non-finite times. */
   skipped = 0;
 
-  private readonly strings: string[] = [''];
-  private readonly stringIds = new Map<string, number>([['', 0]]);
+  private readonly strings = new StringTable();
   private readonly decoders = new Map<number, WireDecoder | null>();
   private readonly laneTable = new LaneTable();
   private readonly spanTables: SpanTable[] = [];
   private readonly open: OpenSpans;
-  private readonly objs: TraceObject[] = [];
-  private readonly objIndex = new Map<string, number>();
+  private readonly objs = new ObjectTable();
   private readonly taskTable = new TaskTable();
   private readonly flowTable = new FlowTable();
-  private readonly depth = new Map<string, StepSeries>();
-  private readonly holders = new Map<string, StepSeries>();
-  private readonly waiters = new Map<string, StepSeries>();
-  private readonly cpuSeries: StepSeries[] = [];
-  private readonly eluSeries: StepSeries[] = [];
-  private readonly valueSeries = new Map<string, StepSeries>();
+  private readonly depth = new SeriesMap<string>();
+  private readonly holders = new SeriesMap<string>();
+  private readonly waiters = new SeriesMap<string>();
+  private readonly cpuSeries = new SeriesMap<number>();
+  private readonly eluSeries = new SeriesMap<number>();
+  /** Keyed by "obj index". */
+  private readonly valueSeries = new SeriesMap<string>();
   private readonly pointLog = new PointLog();
-  private readonly internFn = (str: string): number => this.intern(str);
   private readonly lines = new OutputLines();
   private readonly markList: { lane: number; t: number; name: string }[] = [];
   private readonly errorList: { lane: number; t: number; message: string; stack: string }[] = [];
@@ -120,7 +120,7 @@ export class TraceStore implements TraceView {
     this.version++;
     // The runner's own run records belong to no lane.
     const lane = e.kind === Kind.RunStart || e.kind === Kind.RunEnd ? -1 : this.laneTable.ensure(e.pid, e.tid, t);
-    if (PointLog.keeps(e.kind)) this.pointLog.add(e, t, lane, this.internFn);
+    if (PointLog.keeps(e.kind)) this.pointLog.add(e, t, lane, this.strings.internFn);
     switch (e.kind) {
       case Kind.ProcStart:
         this.laneTable.setProcess(e.pid, e.ppid, e.name, e.role, t);
@@ -166,19 +166,19 @@ export class TraceStore implements TraceView {
         this.flowTable.push(this.taskTable.result(this.taskTable.row(e.pool, e.task), lane, t, e.status));
         break;
       case Kind.LockAcquire:
-        this.series(this.holders, e.obj).add(t, NaN, 1);
+        this.holders.at(e.obj).add(t, NaN, 1);
         this.flowTable.acquire(e.obj, lane, t, e.fromPid, e.waited);
         break;
       case Kind.LockRelease:
-        this.series(this.holders, e.obj).add(t, NaN, -1);
+        this.holders.at(e.obj).add(t, NaN, -1);
         this.flowTable.release(e.obj, lane, e.pid, t);
         break;
       case Kind.QueuePut:
-        this.series(this.depth, e.obj).add(t, e.depth >= 0 ? e.depth : NaN, 1);
+        this.depth.at(e.obj).add(t, e.depth >= 0 ? e.depth : NaN, 1);
         this.flowTable.end('queue', e.obj, e.pid, e.item, 'from', lane, t);
         break;
       case Kind.QueueGet:
-        this.series(this.depth, e.obj).add(t, e.depth >= 0 ? e.depth : NaN, -1);
+        this.depth.at(e.obj).add(t, e.depth >= 0 ? e.depth : NaN, -1);
         this.flowTable.end('queue', e.obj, e.putPid, e.item, 'to', lane, t);
         break;
       case Kind.PipeSend:
@@ -191,8 +191,8 @@ export class TraceStore implements TraceView {
         this.lines.add(t, e.pid, e.stream, e.text);
         break;
       case Kind.Sample:
-        if (e.cpu >= 0) this.laneSeries(this.cpuSeries, lane).add(t, e.cpu, 0);
-        if (e.elu >= 0) this.laneSeries(this.eluSeries, lane).add(t, e.elu, 0);
+        if (e.cpu >= 0) this.cpuSeries.at(lane).add(t, e.cpu, 0);
+        if (e.elu >= 0) this.eluSeries.at(lane).add(t, e.elu, 0);
         break;
       case Kind.Mark:
         this.markList.push({ lane, t, name: e.name });
@@ -213,7 +213,7 @@ export class TraceStore implements TraceView {
         for (const l of this.laneTable.list) if (l.end !== l.end) l.end = Math.max(t, l.start);
         break;
       case Kind.ValueWrite:
-        this.series(this.valueSeries, `${e.obj}\u0000${e.index}`).add(t, e.value, 0);
+        this.valueSeries.at(`${e.obj} ${e.index}`).add(t, e.value, 0);
         break;
       case Kind.Aggregate:
         break;
@@ -224,17 +224,11 @@ export class TraceStore implements TraceView {
 
   /** Interns a string into the store's string table. */
   intern(s: string): number {
-    let id = this.stringIds.get(s);
-    if (id === undefined) {
-      id = this.strings.length;
-      this.strings.push(s);
-      this.stringIds.set(s, id);
-    }
-    return id;
+    return this.strings.intern(s);
   }
 
   str(id: number): string {
-    return this.strings[id] ?? '';
+    return this.strings.str(id);
   }
 
   lanes(): readonly Lane[] {
@@ -260,17 +254,16 @@ export class TraceStore implements TraceView {
   }
 
   openSpans(): readonly OpenSpan[] {
-    return this.open.list((id) => this.strings[id]);
+    return this.open.list(this.strings.str.bind(this.strings));
   }
 
   objects(): readonly TraceObject[] {
-    return this.objs;
+    return this.objs.list;
   }
 
   /** The declared object with this key, if any. */
   object(key: string): TraceObject | undefined {
-    const i = this.objIndex.get(key);
-    return i === undefined ? undefined : this.objs[i];
+    return this.objs.get(key);
   }
 
   tasks(): readonly TaskRow[] {
@@ -282,29 +275,29 @@ export class TraceStore implements TraceView {
   }
 
   queueDepth(obj: string): Series {
-    return this.depth.get(obj)?.view() ?? EMPTY_SERIES;
+    return this.depth.view(obj);
   }
 
   lockHolders(obj: string): Series {
-    return this.holders.get(obj)?.view() ?? EMPTY_SERIES;
+    return this.holders.view(obj);
   }
 
   lockWaiters(obj: string): Series {
-    return this.waiters.get(obj)?.view() ?? EMPTY_SERIES;
+    return this.waiters.view(obj);
   }
 
   cpu(lane: number): Series {
-    return this.cpuSeries[lane]?.view() ?? EMPTY_SERIES;
+    return this.cpuSeries.view(lane);
   }
 
   /** Event-loop utilisation samples of a lane (0..1). */
   elu(lane: number): Series {
-    return this.eluSeries[lane]?.view() ?? EMPTY_SERIES;
+    return this.eluSeries.view(lane);
   }
 
   /** Values written to element `index` of a shared Value/Array over time. */
   values(obj: string, index = 0): Series {
-    return this.valueSeries.get(`${obj}\u0000${index}`)?.view() ?? EMPTY_SERIES;
+    return this.valueSeries.view(`${obj} ${index}`);
   }
 
   /** Queue, lock, pipe, value and aggregate records as columns, in arrival order (for exporters). */
@@ -358,12 +351,12 @@ export class TraceStore implements TraceView {
       obj: this.intern(e.obj),
       loc: this.intern(e.loc),
     });
-    if (e.obj && LOCK_WAITS.has(e.cat)) this.series(this.waiters, e.obj).add(t, NaN, 1);
+    if (e.obj && LOCK_WAITS.has(e.cat)) this.waiters.at(e.obj).add(t, NaN, 1);
   }
 
   private closeSpan(lane: number, s: Parameters<SpanTable['insert']>[0]): void {
     this.table(lane).insert(s);
-    if (s.obj !== 0 && LOCK_WAITS.has(s.cat)) this.series(this.waiters, this.strings[s.obj]).add(s.end, NaN, -1);
+    if (s.obj !== 0 && LOCK_WAITS.has(s.cat)) this.waiters.at(this.strings.str(s.obj)).add(s.end, NaN, -1);
   }
 
   private exitProcess(e: EventOf<Kind.ProcExit>, t: number): void {
@@ -380,24 +373,6 @@ export class TraceStore implements TraceView {
   }
 
   private declare(e: EventOf<Kind.ObjDecl>): void {
-    const o: TraceObject = { key: e.obj, type: e.type, name: e.name, capacity: e.capacity, loc: e.loc, pid: e.pid };
-    const i = this.objIndex.get(e.obj);
-    if (i === undefined) {
-      this.objIndex.set(e.obj, this.objs.length);
-      this.objs.push(o);
-    } else this.objs[i] = o;
-  }
-
-  private series(map: Map<string, StepSeries>, obj: string): StepSeries {
-    let s = map.get(obj);
-    if (!s) {
-      s = new StepSeries();
-      map.set(obj, s);
-    }
-    return s;
-  }
-
-  private laneSeries(list: StepSeries[], lane: number): StepSeries {
-    return (list[lane] ??= new StepSeries());
+    this.objs.declare({ key: e.obj, type: e.type, name: e.name, capacity: e.capacity, loc: e.loc, pid: e.pid });
   }
 }
