@@ -14,6 +14,5 @@ M._resolveFilename = function (request: string, ...rest: unknown[]): string {
   return resolveFilename.call(this, request, ...rest);
 };
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const runtime = require('./index.js') as { __boot(bootJs: string, argv: string[]): void };
 runtime.__boot(__filename, process.argv.slice(2));

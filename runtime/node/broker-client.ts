@@ -58,7 +58,10 @@ export function serveBroker(): void {
   let conns = 0;
   const server = createServer((sock) => {
     const conn = ++conns;
-    sock.on('data', framer((m) => handle(b, conn, m as Req, (res) => sock.write(frame(res)))));
+    sock.on(
+      'data',
+      framer((m) => handle(b, conn, m as Req, (res) => sock.write(frame(res)))),
+    );
     sock.on('error', () => undefined);
     sock.on('close', () => b.disconnect(conn));
   });
@@ -104,7 +107,10 @@ class SocketChannel implements BrokerChannel {
 
   constructor(path: string) {
     this.sock = connect(path);
-    this.sock.on('data', framer((m) => this.answer(m as Res & { id: number })));
+    this.sock.on(
+      'data',
+      framer((m) => this.answer(m as Res & { id: number })),
+    );
     this.sock.on('error', (e) => {
       for (const cb of this.waiting.values()) cb({ ok: false, error: `broker unreachable: ${e.message}` });
       this.waiting.clear();

@@ -6,8 +6,7 @@ import { Role } from '../../common/schema';
 
 /** How a child process or thread finds the code to run in the snippet. */
 export type TargetSpec =
-  | { kind: 'fn'; name: string }
-  | { kind: 'class'; name: string; fields: Record<string, unknown> };
+  { kind: 'fn'; name: string } | { kind: 'class'; name: string; fields: Record<string, unknown> };
 
 /** The role description a parent hands to a child it forks (env) or a thread (workerData). */
 export interface ChildSpec {

@@ -18,7 +18,7 @@ function frames(): NodeJS.CallSite[] {
   const prepare = Error.prepareStackTrace;
   const limit = Error.stackTraceLimit;
   Error.prepareStackTrace = (_e, sites) => sites;
-  Error.stackTraceLimit = 16;
+  Error.stackTraceLimit = 6;
   const holder: { stack?: NodeJS.CallSite[] } = {};
   Error.captureStackTrace(holder, callerLocation);
   const sites = holder.stack ?? [];
@@ -34,8 +34,7 @@ function mapped(file: string, line: number, col: number): string {
   loc = key;
   try {
     const entry = findSourceMap(file)?.findEntry(line - 1, col - 1) as
-      | { originalSource?: string; originalLine?: number; originalColumn?: number }
-      | undefined;
+      { originalSource?: string; originalLine?: number; originalColumn?: number } | undefined;
     if (entry?.originalSource !== undefined && entry.originalLine !== undefined) {
       const src = entry.originalSource.startsWith('file:') ? fileURLToPath(entry.originalSource) : entry.originalSource;
       loc = `${src}:${entry.originalLine + 1}:${(entry.originalColumn ?? 0) + 1}`;

@@ -19,7 +19,9 @@ function patch(out: NodeJS.WriteStream, stream: Stream): void {
     const text =
       typeof chunk === 'string'
         ? chunk
-        : Buffer.from(chunk as Uint8Array).toString(typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8');
+        : Buffer.from(chunk as Uint8Array).toString(
+            typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8',
+          );
     emit(stream, text);
     const done = typeof encoding === 'function' ? encoding : cb;
     if (typeof done === 'function') process.nextTick(done as () => void);

@@ -32,7 +32,10 @@ export function describeArgs(items: unknown[], star: boolean): string {
   const one = (x: unknown): string => {
     let s: string;
     try {
-      s = star && Array.isArray(x) ? x.map((a) => JSON.stringify(a) ?? String(a)).join(', ') : (JSON.stringify(x) ?? String(x));
+      s =
+        star && Array.isArray(x)
+          ? x.map((a) => JSON.stringify(a) ?? String(a)).join(', ')
+          : (JSON.stringify(x) ?? String(x));
     } catch {
       s = String(x);
     }

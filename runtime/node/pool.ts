@@ -32,7 +32,6 @@ interface Worker {
   inflight: Task[];
 }
 
-let pools = 0;
 let workers = 0;
 
 /** The pending result of `applyAsync`. */
@@ -111,10 +110,14 @@ export class Pool {
     const w: Worker = { child, pid: child.pid ?? 0, inflight: [] };
     this.#workers.push(w);
     child.on('message', (m: DoneMsg) => this.#done(w, m));
-    this.#exited.push(new Promise((resolve) => child.on('exit', (code, signal) => {
-      this.#lost(w, code, signal);
-      resolve();
-    })));
+    this.#exited.push(
+      new Promise((resolve) =>
+        child.on('exit', (code, signal) => {
+          this.#lost(w, code, signal);
+          resolve();
+        }),
+      ),
+    );
     this.#ref(w, false);
   }
 
@@ -159,11 +162,20 @@ export class Pool {
   #dispatch(): void {
     while (this.#queue.length > 0 && this.#state !== 'terminate') {
       let best: Worker | undefined;
-      for (const w of this.#workers) if (w.inflight.length < WINDOW && (!best || w.inflight.length < best.inflight.length)) best = w;
+      for (const w of this.#workers)
+        if (w.inflight.length < WINDOW && (!best || w.inflight.length < best.inflight.length)) best = w;
       if (!best) break;
       const t = this.#queue.shift()!;
       best.inflight.push(t);
-      const msg: TaskMsg = { t: 'task', pool: this.key, id: t.id, fn: t.fn, items: t.items, star: t.star, detail: t.detail };
+      const msg: TaskMsg = {
+        t: 'task',
+        pool: this.key,
+        id: t.id,
+        fn: t.fn,
+        items: t.items,
+        star: t.star,
+        detail: t.detail,
+      };
       best.child.send(msg);
     }
     const busy = this.#queue.length > 0 || this.#workers.some((w) => w.inflight.length > 0);
@@ -172,7 +184,13 @@ export class Pool {
   }
 
   /** Queues `items` in chunks; `each` is called per chunk result, in completion order. */
-  #submit(fn: unknown, items: unknown[], star: boolean, chunksize: number, each: (first: number, r: Parameters<Task['done']>[0]) => void): void {
+  #submit(
+    fn: unknown,
+    items: unknown[],
+    star: boolean,
+    chunksize: number,
+    each: (first: number, r: Parameters<Task['done']>[0]) => void,
+  ): void {
     if (this.#state !== 'run') throw new Error(`${this.name} is ${this.#state === 'close' ? 'closed' : 'terminated'}`);
     const name = exportedName(fn, 'Pool task function');
     const loc = callerLocation();
@@ -203,16 +221,30 @@ export class Pool {
   }
 
   /** Applies `fn` to every item; resolves with the results in order (multiprocessing's `map`). */
-  map<T, R>(fn: (x: T) => R | Promise<R>, items: Iterable<T>, opts: { chunksize?: number } = {}): Promise<Awaited<R>[]> {
+  map<T, R>(
+    fn: (x: T) => R | Promise<R>,
+    items: Iterable<T>,
+    opts: { chunksize?: number } = {},
+  ): Promise<Awaited<R>[]> {
     return this.#all(fn, [...items], false, opts.chunksize, `map ${fn.name}`);
   }
 
   /** Like `map`, with each item an argument list. */
-  starmap<A extends unknown[], R>(fn: (...a: A) => R | Promise<R>, items: Iterable<A>, opts: { chunksize?: number } = {}): Promise<Awaited<R>[]> {
+  starmap<A extends unknown[], R>(
+    fn: (...a: A) => R | Promise<R>,
+    items: Iterable<A>,
+    opts: { chunksize?: number } = {},
+  ): Promise<Awaited<R>[]> {
     return this.#all(fn, [...items], true, opts.chunksize, `starmap ${fn.name}`);
   }
 
-  async #all<R>(fn: unknown, items: unknown[], star: boolean, chunksize: number | undefined, label: string): Promise<R[]> {
+  async #all<R>(
+    fn: unknown,
+    items: unknown[],
+    star: boolean,
+    chunksize: number | undefined,
+    label: string,
+  ): Promise<R[]> {
     const results = new Array<R>(items.length);
     const span = rec.begin(Cat.WaitResult, label, `${items.length} items`, this.key, callerLocation());
     try {
@@ -254,12 +286,20 @@ export class Pool {
   }
 
   /** Like `map`, yielding results in order as they arrive (chunksize 1 by default). */
-  imap<T, R>(fn: (x: T) => R | Promise<R>, items: Iterable<T>, opts: { chunksize?: number } = {}): AsyncIterable<Awaited<R>> {
+  imap<T, R>(
+    fn: (x: T) => R | Promise<R>,
+    items: Iterable<T>,
+    opts: { chunksize?: number } = {},
+  ): AsyncIterable<Awaited<R>> {
     return this.#iter(fn, [...items], opts.chunksize ?? 1, true);
   }
 
   /** Like `imap`, yielding results in the order they finish. */
-  imapUnordered<T, R>(fn: (x: T) => R | Promise<R>, items: Iterable<T>, opts: { chunksize?: number } = {}): AsyncIterable<Awaited<R>> {
+  imapUnordered<T, R>(
+    fn: (x: T) => R | Promise<R>,
+    items: Iterable<T>,
+    opts: { chunksize?: number } = {},
+  ): AsyncIterable<Awaited<R>> {
     return this.#iter(fn, [...items], opts.chunksize ?? 1, false);
   }
 
@@ -307,7 +347,10 @@ export class Pool {
       for (const t of w.inflight.splice(0)) t.done({ ok: false, error });
       w.child.kill('SIGTERM');
       // A worker busy in synchronous code cannot run its SIGTERM handler (which sends its last events).
-      setTimeout(() => w.child.exitCode === null && w.child.signalCode === null && w.child.kill('SIGKILL'), 1000).unref();
+      setTimeout(
+        () => w.child.exitCode === null && w.child.signalCode === null && w.child.kill('SIGKILL'),
+        1000,
+      ).unref();
     }
   }
 

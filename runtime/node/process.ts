@@ -59,7 +59,11 @@ export class Process<A extends unknown[] = unknown[]> {
     else if (this.constructor !== Process) {
       const fields: Record<string, unknown> = {};
       for (const [k, v] of Object.entries(this)) if (!INTERNAL.has(k)) fields[k] = v;
-      target = { kind: 'class', name: exportedName(this.constructor, 'Process subclass'), fields: pack(fields) as never };
+      target = {
+        kind: 'class',
+        name: exportedName(this.constructor, 'Process subclass'),
+        fields: pack(fields) as never,
+      };
     }
     const child = spawnChild(Role.Process, this.name);
     this.#child = child;

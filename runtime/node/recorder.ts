@@ -18,7 +18,6 @@ export class Recorder {
   private readonly ids = new Map<string, number>([['', 0]]);
   private nextId = 1;
   private nextSpan = 1;
-  private readonly vals: (number | string)[] = [];
   private beatTimer: NodeJS.Timeout | undefined;
 
   /** Starts recording into `mem`. */
@@ -66,30 +65,51 @@ export class Recorder {
     ring.commit(writeRecord(ring.view, ring.bytes, at, kind, t || now(), pid, this.tid, values));
   }
 
+  /**
+   * Fast path for records whose `n` fields are all 4-byte integers or string ids (most of them):
+   * no size computation, no field-type loop, no array.
+   */
+  put4(kind: Kind, n: number, a: number, b = 0, c = 0, d = 0, e = 0, f = 0): void {
+    const ring = this.ring;
+    if (!ring) return;
+    const size = 21 + 4 * n;
+    const at = ring.reserve(size);
+    if (at < 0) return;
+    const v = ring.view;
+    v.setUint32(at, size, true);
+    v.setUint8(at + 4, kind);
+    v.setFloat64(at + 5, now(), true);
+    v.setInt32(at + 13, this.pid, true);
+    v.setInt32(at + 17, this.tid, true);
+    v.setInt32(at + 21, a, true);
+    if (n > 1) v.setInt32(at + 25, b, true);
+    if (n > 2) v.setInt32(at + 29, c, true);
+    if (n > 3) v.setInt32(at + 33, d, true);
+    if (n > 4) v.setInt32(at + 37, e, true);
+    if (n > 5) v.setInt32(at + 41, f, true);
+    ring.commit(at + size);
+  }
+
   /** Opens a span and returns its id (0 when not recording). */
   begin(cat: Cat, name: string, detail = '', obj = '', loc = ''): number {
     if (!this.enabled) return 0;
     const span = this.nextSpan++;
-    const v = this.vals;
-    v.length = 6;
-    v[0] = span;
-    v[1] = cat;
-    v[2] = this.str(name);
-    v[3] = this.str(detail);
-    v[4] = this.str(obj);
-    v[5] = this.str(loc);
-    this.put(Kind.Begin, 0, v);
+    const n = this.str(name);
+    const d = this.str(detail);
+    const o = this.str(obj);
+    this.put4(Kind.Begin, 6, span, cat, n, d, o, this.str(loc));
     return span;
   }
 
   /** Closes a span opened by `begin`. */
   end(span: number, status: Status = Status.Ok): void {
     if (!this.enabled || span === 0) return;
-    const v = this.vals;
-    v.length = 2;
-    v[0] = span;
-    v[1] = status;
-    this.put(Kind.End, 0, v);
+    this.put4(Kind.End, 2, span, status);
+  }
+
+  /** Records a user mark. */
+  mark(name: string): void {
+    if (this.enabled) this.put4(Kind.Mark, 1, this.str(name));
   }
 
   /**

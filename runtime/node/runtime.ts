@@ -71,7 +71,6 @@ export function bootProcess(bootJs: string, argv: string[]): void {
     process.once('message', (m: { t: 'start'; target?: TargetSpec; args: unknown[] }) => void startChild(m));
     process.on('disconnect', () => undefined);
   }
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(ctx.snippetJs) as Record<string, unknown>;
   ctx.exports = mod;
   if (ctx.role === Role.Root) void runMains();
@@ -87,7 +86,6 @@ function bootWorkerThread(bootJs: string, argv: string[]): void {
     reportError(e, `Exception in thread ${ctx.name}:`);
     process.exit(1);
   });
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   ctx.exports = require(ctx.snippetJs) as Record<string, unknown>;
 }
 

@@ -217,12 +217,18 @@ export class SyncManager {
   /** A new shared dict, optionally filled from `init`. */
   dict<K = string, V = unknown>(init?: Record<string, V> | [K, V][]): DictProxy<K, V> {
     const entries = init ? (Array.isArray(init) ? init : Object.entries(init)) : [];
-    const r = createObj('dict', `${this.ref.name}.dict`, ObjType.Manager, -1, undefined, { kind: 'dict', value: pack(entries) });
+    const r = createObj('dict', `${this.ref.name}.dict`, ObjType.Manager, -1, undefined, {
+      kind: 'dict',
+      value: pack(entries),
+    });
     return new DictProxy(r.key, r.name);
   }
   /** A new shared list. */
   list<T = unknown>(init: T[] = []): ListProxy<T> {
-    const r = createObj('list', `${this.ref.name}.list`, ObjType.Manager, -1, undefined, { kind: 'list', value: pack(init) });
+    const r = createObj('list', `${this.ref.name}.list`, ObjType.Manager, -1, undefined, {
+      kind: 'list',
+      value: pack(init),
+    });
     return new ListProxy(r.key, r.name);
   }
   /** Nothing to stop: the broker lives as long as the root process. */

@@ -34,7 +34,9 @@ export class Lock implements Shareable {
 
   constructor(opts?: { name?: string } | ObjRef, type: ObjType = ObjType.Lock) {
     const ref =
-      opts && 'key' in opts ? opts : createObj('lock', type === ObjType.RLock ? 'RLock' : 'Lock', type, 1, opts?.name, { kind: 'lock' });
+      opts && 'key' in opts
+        ? opts
+        : createObj('lock', type === ObjType.RLock ? 'RLock' : 'Lock', type, 1, opts?.name, { kind: 'lock' });
     this.key = ref.key;
     this.name = ref.name;
   }
@@ -138,7 +140,11 @@ export class Semaphore implements Shareable {
     const ref =
       opts && 'key' in opts
         ? opts
-        : createObj('sem', 'Semaphore', ObjType.Semaphore, value, opts?.name, { kind: 'sem', value, bounded: opts?.bounded });
+        : createObj('sem', 'Semaphore', ObjType.Semaphore, value, opts?.name, {
+            kind: 'sem',
+            value,
+            bounded: opts?.bounded,
+          });
     this.key = ref.key;
     this.name = ref.name;
   }
@@ -184,7 +190,8 @@ export class Event implements Shareable {
   readonly name: string;
 
   constructor(opts?: { name?: string } | ObjRef) {
-    const ref = opts && 'key' in opts ? opts : createObj('event', 'Event', ObjType.Event, 1, opts?.name, { kind: 'event' });
+    const ref =
+      opts && 'key' in opts ? opts : createObj('event', 'Event', ObjType.Event, 1, opts?.name, { kind: 'event' });
     this.key = ref.key;
     this.name = ref.name;
   }

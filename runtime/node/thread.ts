@@ -51,7 +51,14 @@ export class Thread<A extends unknown[] = unknown[]> {
     if (isRoot()) serveBroker();
     const ring = rec.enabled ? allocRing(THREAD_RING, 0) : undefined;
     const data: ThreadData = {
-      clThread: { name: this.name, target, args: pack(this.opts.args ?? []), ring, strBase: counter << 20, snippetName: ctx.snippetName },
+      clThread: {
+        name: this.name,
+        target,
+        args: pack(this.opts.args ?? []),
+        ring,
+        strBase: counter << 20,
+        snippetName: ctx.snippetName,
+      },
     };
     const worker = new Worker(ctx.bootJs, { argv: [ctx.snippetJs], workerData: data, env: process.env });
     this.#worker = worker;

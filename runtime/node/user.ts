@@ -1,5 +1,5 @@
 /** Teaching helpers and user instrumentation: `sleep`, `busy`, `span`, `mark`, `main`. */
-import { Cat, Kind, Status } from '../../common/schema';
+import { Cat, Status } from '../../common/schema';
 import { now } from './clock';
 import { ctx, isRoot } from './context';
 import { callerLocation } from './location';
@@ -24,7 +24,7 @@ export function busy(ms: number): void {
 
 /** Runs `fn` inside a user span named `name` (sync or async); returns what fn returns. */
 export function span<T>(name: string, fn: () => T): T {
-  const id = rec.begin(Cat.User, name, '', '', callerLocation());
+  const id = rec.begin(Cat.User, name);
   let r: T;
   try {
     r = fn();
@@ -50,7 +50,7 @@ export function span<T>(name: string, fn: () => T): T {
 
 /** Records a point in time named `name` on this lane. */
 export function mark(name: string): void {
-  rec.event(Kind.Mark, [name], [0]);
+  rec.mark(name);
 }
 
 /**

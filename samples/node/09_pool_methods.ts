@@ -15,5 +15,12 @@ main(async () => {
   console.log('map:', await pool.map(square, [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]));
   const r = pool.applyAsync(square, [10]);
   console.log('applyAsync:', await r.get(1000));
-  console.log('starmap:', await pool.starmap(power, [[2, 3], [3, 2], [10, 2]]));
+  console.log(
+    'starmap:',
+    await pool.starmap(power, [
+      [2, 3],
+      [3, 2],
+      [10, 2],
+    ]),
+  );
 });

@@ -84,7 +84,11 @@ export async function runSnippet(file: string, opts: RunOptions = {}): Promise<R
   await new Promise<void>((r) => server.listen(sockPath, r));
   const env: Record<string, string> = { ...(process.env as Record<string, string>), ...opts.env };
   if (opts.record !== false) Object.assign(env, { [ENV.socket]: sockPath, [ENV.token]: token });
-  Object.assign(env, { [ENV.runDir]: runDir, [ENV.snippet]: resolve(file), [ENV.maxProcs]: String(opts.maxProcs ?? 64) });
+  Object.assign(env, {
+    [ENV.runDir]: runDir,
+    [ENV.snippet]: resolve(file),
+    [ENV.maxProcs]: String(opts.maxProcs ?? 64),
+  });
   const child = spawn(process.execPath, ['--enable-source-maps', BOOT, snippetJs], { env, stdio: 'pipe' });
   let stdout = '';
   let stderr = '';
@@ -127,7 +131,10 @@ export async function runCode(code: string, opts: RunOptions = {}): Promise<RunR
 }
 
 /** Events of one kind. */
-export function ofKind<K extends TraceEvent['kind']>(events: TraceEvent[], kind: K): Extract<TraceEvent, { kind: K }>[] {
+export function ofKind<K extends TraceEvent['kind']>(
+  events: TraceEvent[],
+  kind: K,
+): Extract<TraceEvent, { kind: K }>[] {
   return events.filter((e) => e.kind === kind) as Extract<TraceEvent, { kind: K }>[];
 }
 

@@ -25,12 +25,24 @@ test('Pool.map, starmap, applyAsync and imap give Python results and record ever
     });
   `);
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(lines(r), ['map 0,1,4,9,16,25,36,49,64,81', 'starmap 3,7', 'apply 49 49 true', 'imap -1,-2,-3', 'unordered 1,4,9']);
+  assert.deepEqual(lines(r), [
+    'map 0,1,4,9,16,25,36,49,64,81',
+    'starmap 3,7',
+    'apply 49 49 true',
+    'imap -1,-2,-3',
+    'unordered 1,4,9',
+  ]);
   const workers = ofKind(r.events, Kind.ProcStart).filter((s) => s.role === Role.PoolWorker);
   assert.equal(workers.length, 2);
   const submits = ofKind(r.events, Kind.TaskSubmit);
   // map over 10 items with 2 workers: Python's default chunksize is 2, so 5 chunks.
-  assert.deepEqual(submits.filter((s) => s.fn === 'square').slice(0, 5).map((s) => s.chunk), [2, 2, 2, 2, 2]);
+  assert.deepEqual(
+    submits
+      .filter((s) => s.fn === 'square')
+      .slice(0, 5)
+      .map((s) => s.chunk),
+    [2, 2, 2, 2, 2],
+  );
   assert.equal(submits[0].args, '(0) … (1), 2 items');
   const starts = ofKind(r.events, Kind.TaskStart);
   const ends = ofKind(r.events, Kind.TaskEnd);
@@ -98,7 +110,10 @@ test('a worker killed with SIGKILL fails its task naming pid and signal, and is 
     });
   `);
   assert.equal(r.code, 0, r.stderr);
-  assert.deepEqual(lines(r), ['pool worker pid PID was killed by SIGKILL while running task 2 (hang)', 'after 1,4,9 true']);
+  assert.deepEqual(lines(r), [
+    'pool worker pid PID was killed by SIGKILL while running task 2 (hang)',
+    'after 1,4,9 true',
+  ]);
   const workers = ofKind(r.events, Kind.ProcStart).filter((s) => s.role === Role.PoolWorker);
   assert.equal(workers.length, 2, 'the killed worker was replaced');
   const killed = ofKind(r.events, Kind.ProcExit).find((e) => e.signal === 'SIGKILL');

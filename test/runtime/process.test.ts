@@ -25,7 +25,13 @@ test('a Process runs its exported target in a child, records start, run span and
   assert.equal(run.begin.detail, 'hello');
   assert.equal(run.end?.status, Status.Ok);
   const exits = ofKind(r.events, Kind.ProcExit);
-  assert.deepEqual(exits.map((e) => [e.pid, e.code]).sort(), [[root.pid, 0], [child.pid, 0]].sort());
+  assert.deepEqual(
+    exits.map((e) => [e.pid, e.code]).sort(),
+    [
+      [root.pid, 0],
+      [child.pid, 0],
+    ].sort(),
+  );
 });
 
 test('a Process subclass runs run() in the child with its fields copied', async () => {

@@ -27,7 +27,10 @@ test('a Queue carries items between processes in order, with put/get records tha
   const gets = ofKind(r.events, Kind.QueueGet);
   assert.equal(puts.length, 4);
   assert.ok(puts.every((p) => p.pid === producer.pid));
-  assert.deepEqual(gets.map((g) => [g.putPid, g.item]), puts.map((p) => [producer.pid, p.item]));
+  assert.deepEqual(
+    gets.map((g) => [g.putPid, g.item]),
+    puts.map((p) => [producer.pid, p.item]),
+  );
   assert.ok(gets.every((g) => g.obj === puts[0].obj && g.pid !== producer.pid));
   const decl = ofKind(r.events, Kind.ObjDecl).find((d) => d.obj === puts[0].obj)!;
   assert.equal(decl.name, 'Queue-1');
@@ -59,9 +62,15 @@ test('put on a full queue waits (recorded as WaitQueuePut) until a get makes roo
   assert.equal(r.code, 0, r.stderr);
   const out = lines(r);
   // 'took 1' (child) and 'put 3' (parent) happen at the same moment: the get makes room for the put.
-  assert.deepEqual([...out.slice(0, 2), ...out.slice(2, 4).sort(), ...out.slice(4)], ['full true', 'Full true', 'put 3', 'took 1', 'got 3', 'Empty true']);
+  assert.deepEqual(
+    [...out.slice(0, 2), ...out.slice(2, 4).sort(), ...out.slice(4)],
+    ['full true', 'Full true', 'put 3', 'took 1', 'got 3', 'Empty true'],
+  );
   const putWaits = spans(r.events, Cat.WaitQueuePut);
-  assert.deepEqual(putWaits.map((s) => s.end?.status), [Status.Ok, Status.Timeout, Status.Ok]);
+  assert.deepEqual(
+    putWaits.map((s) => s.end?.status),
+    [Status.Ok, Status.Timeout, Status.Ok],
+  );
   const blocked = putWaits[2];
   assert.ok(blocked.end!.t - blocked.begin.t > 200e6, 'the third put waited for the slow consumer');
   const getWaits = spans(r.events, Cat.WaitQueueGet);

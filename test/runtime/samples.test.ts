@@ -6,7 +6,8 @@ import { lines, ofKind, runSnippet, spans, type RunResult } from './harness';
 
 const dir = join(__dirname, '../../samples/node');
 const run = (name: string, opts = {}): Promise<RunResult> => runSnippet(join(dir, name), opts);
-const roles = (r: RunResult, role: Role): number => ofKind(r.events, Kind.ProcStart).filter((s) => s.role === role).length;
+const roles = (r: RunResult, role: Role): number =>
+  ofKind(r.events, Kind.ProcStart).filter((s) => s.role === role).length;
 
 test('01 prints the child PID', async () => {
   const r = await run('01_process_pid.ts');
@@ -45,7 +46,10 @@ test('05 producer and consumer over a Queue end with a null sentinel', async () 
   const r = await run('05_queue_producer_consumer.ts');
   assert.equal(r.code, 0, r.stderr);
   const out = lines(r);
-  assert.deepEqual(out.filter((l) => l.startsWith('consumed')), [0, 1, 2, 3, 4].map((i) => `consumed ${i}`));
+  assert.deepEqual(
+    out.filter((l) => l.startsWith('consumed')),
+    [0, 1, 2, 3, 4].map((i) => `consumed ${i}`),
+  );
   assert.equal(out.at(-1), 'consumer done');
   assert.equal(ofKind(r.events, Kind.QueueGet).length, 6);
 });
@@ -75,7 +79,10 @@ test('08 three threads beside three CPU-bound processes', async () => {
   const threadOut = ofKind(r.events, Kind.Output).filter((o) => o.tid > 0);
   assert.equal(threadOut.length, 6);
   assert.equal(lines(r).filter((l) => l.endsWith('result 10000000.')).length, 3);
-  assert.ok(ofKind(r.events, Kind.Sample).some((s) => s.tid > 0), 'thread lanes are sampled');
+  assert.ok(
+    ofKind(r.events, Kind.Sample).some((s) => s.tid > 0),
+    'thread lanes are sampled',
+  );
 });
 
 test('09 Pool(4) map, applyAsync and starmap', async () => {
