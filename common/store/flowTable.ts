@@ -2,8 +2,9 @@
  * Arrows between lanes. Queue items (put → get, keyed by queue, putter pid and item id) and pipe
  * messages (send → recv, keyed by pipe, sender pid and message id) are matched as soon as both ends
  * have arrived, in either order. Lock hand-offs are inferred per lock from its acquires and
- * releases: an acquire names the process that handed the lock over (`fromPid`), or, when it waited
- * and the runtime could not tell (`fromPid` 0), the last release before it on another lane. Because
+ * releases: an acquire names the process that handed the lock over (`fromPid`), or, when the
+ * runtime could not tell (`fromPid` 0), the hand-off is the last release on another lane while the
+ * acquirer was waiting (a release before the wait began left the lock free: no hand-off). Because
  * a release may arrive after the acquire it enabled, a lock's hand-offs are recomputed lazily when
  * its events change.
  */
@@ -17,7 +18,8 @@ interface End {
 interface LockEvents {
   /** Releases by time (see `unsorted`). */
   rel: { t: number; lane: number; pid: number }[];
-  acq: { t: number; lane: number; fromPid: number; waited: number }[];
+  /** `waitStart`: when the acquirer began waiting for this acquire, NaN if it did not wait. */
+  acq: { t: number; lane: number; fromPid: number; waitStart: number }[];
   /** Hand-offs, sorted by acquire time; those at or after `dirtyFrom` are stale. */
   flows: Flow[];
   dirtyFrom: number;
@@ -66,11 +68,11 @@ export class FlowTable {
     this.push({ kind, obj, fromLane: from.lane, fromT: from.t, toLane: to.lane, toT: to.t });
   }
 
-  /** A lock (or semaphore slot) was acquired. */
-  acquire(obj: string, lane: number, t: number, fromPid: number, waited: number): void {
+  /** A lock (or semaphore slot) was acquired; `waitStart` is when its wait began (NaN if it did not wait). */
+  acquire(obj: string, lane: number, t: number, fromPid: number, waitStart: number): void {
     const l = this.lock(obj);
     if (l.acq.length > 0 && l.acq[l.acq.length - 1].t > t) l.unsorted = true;
-    l.acq.push({ t, lane, fromPid, waited });
+    l.acq.push({ t, lane, fromPid, waitStart });
     l.dirtyFrom = Math.min(l.dirtyFrom, t);
     this.cache = undefined;
   }
@@ -124,8 +126,8 @@ function handOffs(obj: string, l: LockEvents): void {
   while (out.length > 0 && out[out.length - 1].toT >= l.dirtyFrom) out.pop();
   for (let k = lowerTime(l.acq, l.dirtyFrom); k < l.acq.length; k++) {
     const a = l.acq[k];
-    if (a.fromPid === 0 && a.waited === 0) continue;
-    // Latest release at or before the acquire, by the named process if there is one.
+    if (a.fromPid === 0 && !(a.waitStart <= a.t)) continue;
+    // Latest release at or before the acquire: by the named process, else by another lane during the wait.
     let r: LockEvents['rel'][number] | undefined;
     const last = upper(l.rel, a.t) - 1;
     for (let i = last; i >= 0 && i > last - MAX_LOOKBACK; i--) {
@@ -135,7 +137,7 @@ function handOffs(obj: string, l: LockEvents): void {
         break;
       }
     }
-    if (!r || r.lane === a.lane) continue;
+    if (!r || r.lane === a.lane || (a.fromPid === 0 && r.t < a.waitStart)) continue;
     out.push({ kind: 'lock', obj, fromLane: r.lane, fromT: r.t, toLane: a.lane, toT: a.t });
   }
 }

@@ -101,6 +101,14 @@ export class OpenSpans {
     st.pendingTask = row;
   }
 
+  /** Start of the newest open span of `lane` on object `obj` with a category in `cats`, else NaN. */
+  openStart(lane: number, obj: number, cats: ReadonlySet<number>): number {
+    const spans = this.lanes[lane]?.spans ?? [];
+    for (let i = spans.length - 1; i >= 0; i--)
+      if (spans[i].obj === obj && cats.has(spans[i].cat)) return spans[i].start;
+    return NaN;
+  }
+
   /** Closes every open span of `lane` at `t` (its process or thread ended). */
   closeLane(lane: number, t: number, status: number): void {
     const st = this.lanes[lane];

@@ -78,6 +78,8 @@ export class TraceStore implements TraceView {
   /** Keyed by "obj index". */
   private readonly valueSeries = new SeriesMap<string>();
   private readonly pointLog = new PointLog();
+  /** Per lane, the last closed lock wait not yet matched to an acquire. */
+  private readonly lastLockWait: ({ obj: number; start: number } | undefined)[] = [];
   private readonly lines = new OutputLines();
   private readonly markList: { lane: number; t: number; name: string }[] = [];
   private readonly errorList: { lane: number; t: number; message: string; stack: string }[] = [];
@@ -167,7 +169,7 @@ export class TraceStore implements TraceView {
         break;
       case Kind.LockAcquire:
         this.holders.at(e.obj).add(t, NaN, 1);
-        this.flowTable.acquire(e.obj, lane, t, e.fromPid, e.waited);
+        this.flowTable.acquire(e.obj, lane, t, e.fromPid, this.lockWaitStart(lane, e.obj));
         break;
       case Kind.LockRelease:
         this.holders.at(e.obj).add(t, NaN, -1);
@@ -356,7 +358,21 @@ export class TraceStore implements TraceView {
 
   private closeSpan(lane: number, s: Parameters<SpanTable['insert']>[0]): void {
     this.table(lane).insert(s);
-    if (s.obj !== 0 && LOCK_WAITS.has(s.cat)) this.waiters.at(this.strings.str(s.obj)).add(s.end, NaN, -1);
+    if (s.obj !== 0 && LOCK_WAITS.has(s.cat)) {
+      this.waiters.at(this.strings.str(s.obj)).add(s.end, NaN, -1);
+      this.lastLockWait[lane] = { obj: s.obj, start: s.start };
+    }
+  }
+
+  /** Start of the wait that led to an acquire of `obj` on `lane` (still open, or the last one closed), else NaN. */
+  private lockWaitStart(lane: number, obj: string): number {
+    const id = this.intern(obj);
+    const open = this.open.openStart(lane, id, LOCK_WAITS);
+    if (open === open) return open;
+    const last = this.lastLockWait[lane];
+    if (!last || last.obj !== id) return NaN;
+    this.lastLockWait[lane] = undefined; // one wait leads to one acquire
+    return last.start;
   }
 
   private exitProcess(e: EventOf<Kind.ProcExit>, t: number): void {

@@ -185,7 +185,7 @@ test('open spans are listed, and close at process exit', () => {
   assert.deepEqual(Array.from(w2.v.subarray(0, w2.count)), [1, 0]);
 });
 
-test('lock hand-offs: named by fromPid, or inferred from the last releaser when it waited', () => {
+test('lock hand-offs: named by fromPid, or the release that ended the wait when the runtime cannot tell', () => {
   const a = conn();
   const b = conn();
   const c = conn();
@@ -193,11 +193,17 @@ test('lock hand-offs: named by fromPid, or inferred from the last releaser when 
   a.at(Kind.LockRelease, 10, 1, 0, ['L']);
   b.at(Kind.LockAcquire, 11, 2, 0, ['L', 1, 1, '']); // named hand-off 1 → 2
   b.at(Kind.LockRelease, 20, 2, 0, ['L']);
-  c.at(Kind.LockAcquire, 21, 3, 0, ['L', 0, 1, '']); // waited, releaser unknown → last releaser (2)
+  // c waits from 15 (while b holds it); fromPid 0: the release during its wait (b's, at 20) handed it over.
+  c.at(Kind.Begin, 15, 3, 0, [1, Cat.WaitLock, 'acquire', '', 'L', '']);
+  c.at(Kind.End, 21, 3, 0, [1, Status.Ok]);
+  c.at(Kind.LockAcquire, 21, 3, 0, ['L', 0, 1, '']);
   c.at(Kind.LockRelease, 30, 3, 0, ['L']);
-  a.at(Kind.LockAcquire, 100, 1, 0, ['L', 0, 0, '']); // uncontended: no arrow
+  // a asks again after c released: it waited (a broker round trip) but the lock was free, so no arrow.
+  a.at(Kind.Begin, 99, 1, 0, [2, Cat.WaitLock, 'acquire', '', 'L', '']);
+  a.at(Kind.End, 100, 1, 0, [2, Status.Ok]);
+  a.at(Kind.LockAcquire, 100, 1, 0, ['L', 0, 1000, '']);
   const s = new TraceStore();
-  // c's acquire arrives before b's release: the hand-off is still found.
+  // c's acquire arrives before b's release: the hand-off is still found once b's events arrive.
   s.ingest({ conn: 1, bytes: a.enc.take() });
   s.ingest({ conn: 3, bytes: c.enc.take() });
   const before = s.flows().filter((f) => f.kind === 'lock').length;
@@ -208,9 +214,11 @@ test('lock hand-offs: named by fromPid, or inferred from the last releaser when 
     [1, 10, 2, 11],
     [2, 20, 3, 21],
   ]);
-  assert.equal(before, 1, 'before b arrived, c seemed handed the lock by a');
+  assert.equal(before, 0, 'a released before c began waiting: not a hand-off');
   const h = s.lockHolders('L');
   assert.deepEqual(Array.from(h.v.subarray(0, h.count)), [1, 0, 1, 0, 1, 0, 1]);
+  const w = s.lockWaiters('L');
+  assert.deepEqual(Array.from(w.v.subarray(0, w.count)), [1, 0, 1, 0]);
 });
 
 test('tasks join submit, start, end and result from different processes', () => {
