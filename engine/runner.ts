@@ -274,7 +274,7 @@ class LiveRun implements Run {
       this.emitOutput({ pid: this.tree?.rootPid ?? 0, stream: 'stderr', text: note });
     }
     for (const [pid, exited] of this.started) {
-      if (!exited) this.records.procExit(t, pid, -1, this.tree?.lastSignal === 'SIGTERM' ? 'SIGTERM' : 'SIGKILL');
+      if (!exited) this.records.procExit(t, pid, -1, this.tree?.lastSignal ?? '');
     }
     this.records.runEnd(t, reason, exitCode);
     void this.collector?.close();

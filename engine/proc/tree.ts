@@ -16,7 +16,7 @@ export class ProcessTree {
   private readonly tokenEntry: Buffer;
   /** Distinct processes ever seen in this run. */
   everSeen = 0;
-  /** The last signal sent to the tree ('' before any). */
+  /** The last signal that reached a live member ('' before any; SIGSTOP not counted). */
   lastSignal = '';
 
   constructor(
@@ -85,8 +85,8 @@ export class ProcessTree {
 
   /** Sends `sig` to every live member and to the process groups that members lead. */
   signal(sig: NodeJS.Signals): number {
-    this.lastSignal = sig;
     const alive = this.alive();
+    if (alive.length > 0 && sig !== 'SIGSTOP') this.lastSignal = sig;
     const ownGroup = HAS_PROCFS ? readProc(process.pid)?.pgid : undefined;
     // Groups led by a member (the root's, and those of members that called setsid); without /proc, the root's.
     const groups = new Set<number>(HAS_PROCFS ? [] : [this.rootPid]);
