@@ -114,3 +114,24 @@ test('a root that exits while children still run takes them down too', async () 
   assert.equal(isAlive(child), false);
   assert.deepEqual(t.left(), []);
 });
+
+test('a root that crashes leaves no orphan behind', async () => {
+  const t = tagged();
+  const snippet = `
+    require('node:child_process').spawn(process.execPath, ['-e', "process.on('SIGTERM', () => {}); console.log('ready ' + process.pid); setInterval(() => {}, 1000)"], { stdio: 'inherit' });
+    setInterval(() => {}, 1000);`;
+  const run = startRun({
+    snippet: snippetFile('crash-tree.js', snippet),
+    nodeBoot: wireBoot(),
+    env: t.env,
+    graceMs: 200,
+  });
+  const [child] = await waitForLines(run, 'ready ', 1);
+  process.kill(run.store.lanes()[0].pid, 'SIGSEGV');
+  const r = await run.done;
+  assert.equal(r.reason, 'crash');
+  assert.equal(r.exitCode, 139);
+  assert.match(r.message, /killed by SIGSEGV.*1 process was still running and was stopped/);
+  assert.equal(isAlive(child), false);
+  assert.deepEqual(t.left(), []);
+});
