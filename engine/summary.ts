@@ -21,9 +21,9 @@ export interface RunSummary {
   peakQueue: string;
 }
 
-/** Integral of a CPU series: each sample is the share since the previous one (the first covers `firstNs`). */
+/** Integral of a CPU series: each sample is the share since the previous one (the first covers `firstNs`); -1 (unknown) counts as 0. */
 function cpuTime(s: Series, firstNs: number): number {
-  let ns = s.count > 0 ? s.v[0] * firstNs : 0;
+  let ns = s.count > 0 ? Math.max(0, s.v[0]) * firstNs : 0;
   for (let i = 1; i < s.count; i++) ns += Math.max(0, s.v[i]) * (s.t[i] - s.t[i - 1]);
   return ns;
 }
