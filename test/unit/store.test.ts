@@ -328,3 +328,27 @@ test('run end closes what is still open; a process exit that arrives later still
   assert.equal(s.lanes()[0].signal, 'SIGKILL');
   assert.deepEqual(s.run(), { snippet: 'snip.ts', runtime: 'node', endReason: 'stopped', exitCode: 143, end: 10 });
 });
+
+test('the lane tree nests children under parents and threads under their process', () => {
+  const { enc, at } = conn();
+  at(Kind.ProcStart, 0, 10, 0, [1, 'root', Role.Root]);
+  at(Kind.ProcStart, 5, 30, 0, [10, 'second child', Role.Process]);
+  at(Kind.ProcStart, 3, 20, 0, [10, 'first child', Role.Process]);
+  at(Kind.ProcStart, 7, 40, 0, [20, 'grandchild', Role.Process]);
+  at(Kind.Mark, 8, 10, 3, ['from a thread never announced']);
+  at(Kind.ThreadStart, 9, 20, 5, ['worker thread']);
+  at(Kind.ProcStart, 9, 99, 0, [77, 'orphan (parent unknown)', Role.Other]);
+  const s = new TraceStore();
+  s.ingest({ conn: 0, bytes: enc.take() });
+  const rows = s.laneTree().map((r) => `${'  '.repeat(r.level)}${s.lanes()[r.lane].name}`);
+  assert.deepEqual(rows, [
+    'root',
+    '  thread 3',
+    '  first child',
+    '    worker thread',
+    '    grandchild',
+    '  second child',
+    'orphan (parent unknown)',
+  ]);
+  assert.equal(s.lanes().find((l) => l.tid === 3)!.ppid, 10);
+});
