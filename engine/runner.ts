@@ -190,7 +190,10 @@ class LiveRun implements Run {
       pythonPath: this.opts.pythonPath,
     });
     if (isLaunchError(plan)) return this.finish('error', R.EXIT_CODES.error, plan.error);
-    if (this.ending) return this.finish(this.ending.reason, R.EXIT_CODES[this.ending.reason], this.ending.message);
+    if (this.ending) {
+      const { reason, message } = this.ending;
+      return this.finish(reason, R.EXIT_CODES[reason], message || 'stopped before the snippet started');
+    }
     this.spawnRoot(plan.command, plan.args, plan.env, cwd);
   }
 

@@ -41,3 +41,17 @@ test('an import that cannot be resolved is reported with its location', async ()
   assert.equal(r.reason, 'error');
   assert.match(r.message, /imp\.ts:1:\d+: Could not resolve "\.\/nowhere"/);
 });
+
+test('stop() before the root has started starts nothing; stop() after the end is harmless', async () => {
+  const snippet = snippetFile('late.ts', 'console.log(1);\n');
+  const marker = `${snippet}.started`;
+  const run = startRun({ snippet, nodeBoot: wireBoot(), env: { CL_TEST_STARTED: marker } });
+  await Promise.all([run.stop(), run.stop()]);
+  const r = await run.done;
+  assert.equal(r.reason, 'stopped');
+  assert.equal(r.exitCode, 130);
+  assert.equal(r.message, 'stopped before the snippet started');
+  assert.equal(existsSync(marker), false);
+  await run.stop();
+  assert.equal((await run.done).reason, 'stopped');
+});
