@@ -40,7 +40,12 @@ interface LaneState {
   depthUsed: boolean[];
   /** Task row of the latest TaskStart on this lane not yet linked to a Task span, or -1. */
   pendingTask: number;
+  /** Spans closed because their process ended, by id, in case their own End arrives late. */
+  forced: Map<number, { start: number; depth: number }>;
 }
+
+/** Called when a late End arrives for a span closed by its process's exit: the span really ended at `t`. */
+export type FixEnd = (lane: number, start: number, depth: number, t: number, status: number) => void;
 
 /** The open spans of every lane. */
 export class OpenSpans {
@@ -60,13 +65,17 @@ export class OpenSpans {
     task: 0,
   };
 
-  constructor(private readonly onClose: (lane: number, span: SpanFields) => void) {}
+  constructor(
+    private readonly onClose: (lane: number, span: SpanFields) => void,
+    private readonly onFix: FixEnd,
+  ) {}
 
   /** Opens span `id` on `lane`. */
   begin(lane: number, id: number, b: BeginFields): void {
     const st = this.state(lane);
     const prev = find(st.spans, id);
     if (prev >= 0) this.close(lane, st, prev, b.start, 0);
+    st.forced.delete(id);
     let depth = 0;
     while (st.depthUsed[depth]) depth++;
     st.depthUsed[depth] = true;
@@ -79,12 +88,19 @@ export class OpenSpans {
     this.cache = undefined;
   }
 
-  /** Closes span `id` on `lane`; false if it was not open. */
+  /** Closes span `id` on `lane` (or corrects it if its process's exit closed it first); false if unknown. */
   end(lane: number, id: number, t: number, status: number): boolean {
     const st = this.lanes[lane];
-    const i = st ? find(st.spans, id) : -1;
-    if (i < 0) return false;
-    this.close(lane, st, i, t, status);
+    if (!st) return false;
+    const i = find(st.spans, id);
+    if (i >= 0) {
+      this.close(lane, st, i, t, status);
+      return true;
+    }
+    const f = st.forced.get(id);
+    if (!f) return false;
+    st.forced.delete(id);
+    this.onFix(lane, f.start, f.depth, t, status);
     return true;
   }
 
@@ -115,7 +131,10 @@ export class OpenSpans {
     if (!st) return;
     while (st.spans.length > 0) {
       const last = st.spans.length - 1;
-      this.close(lane, st, last, Math.max(t, st.spans[last].start), status);
+      const o = st.spans[last];
+      // Records of a process and the runner's record of its exit travel on different connections.
+      st.forced.set(o.id, { start: o.start, depth: o.depth });
+      this.close(lane, st, last, Math.max(t, o.start), status);
     }
   }
 
@@ -169,7 +188,7 @@ export class OpenSpans {
   }
 
   private state(lane: number): LaneState {
-    return (this.lanes[lane] ??= { spans: [], depthUsed: [], pendingTask: -1 });
+    return (this.lanes[lane] ??= { spans: [], depthUsed: [], pendingTask: -1, forced: new Map() });
   }
 }
 

@@ -74,6 +74,21 @@ export class SpanTable implements SpanColumns {
     return pos;
   }
 
+  /** Index of the span that starts at `start` at nesting `depth`, or -1. */
+  indexOf(start: number, depth: number): number {
+    for (let i = lowerBound(this.start, 0, this.count, start); i < this.count && this.start[i] === start; i++) {
+      if (this.depth[i] === depth) return i;
+    }
+    return -1;
+  }
+
+  /** Changes the end and status of span `i` (its start, and so its place, stay). */
+  setEnd(i: number, end: number, status: number): void {
+    this.end[i] = end;
+    this.status[i] = status;
+    if (i < this.validFrom) this.validFrom = i;
+  }
+
   /** Index range [lo, hi) holding every span that overlaps [t0, t1] (and possibly others between them). */
   range(t0: number, t1: number): [number, number] {
     this.refresh();

@@ -88,8 +88,7 @@ export class StepSeries {
       let cur = this.validFrom > 0 ? this.v[this.validFrom - 1] : 0;
       for (let i = this.validFrom; i < this.n; i++) {
         const r = this.reported[i];
-        // Deltas never take a count below zero (a get can arrive before its put across connections).
-        cur = r === r ? r : Math.max(0, cur + this.delta[i]);
+        cur = r === r ? r : cur + this.delta[i];
         this.v[i] = cur;
       }
       this.validFrom = this.n;

@@ -86,7 +86,10 @@ export class TraceStore implements TraceView {
   private readonly facts: RunFacts = { snippet: '', runtime: '', endReason: '', exitCode: NaN, end: NaN };
 
   constructor() {
-    this.open = new OpenSpans((lane, s) => this.closeSpan(lane, s));
+    this.open = new OpenSpans(
+      (lane, s) => this.closeSpan(lane, s),
+      (lane, start, depth, t, status) => this.fixSpan(lane, start, depth, t, status),
+    );
   }
 
   /** Feeds a slice of one connection's record stream. A corrupt stream is reported in `problems` and ignored from then on. */
@@ -362,6 +365,20 @@ export class TraceStore implements TraceView {
       this.waiters.at(this.strings.str(s.obj)).add(s.end, NaN, -1);
       this.lastLockWait[lane] = { obj: s.obj, start: s.start };
     }
+  }
+
+  /** A span closed by its process's exit got its own End after all: it really ended at `t`. */
+  private fixSpan(lane: number, start: number, depth: number, t: number, status: number): void {
+    const table = this.table(lane);
+    const i = table.indexOf(start, depth);
+    if (i < 0) return;
+    const obj = table.obj[i];
+    if (obj !== 0 && LOCK_WAITS.has(table.cat[i])) {
+      // Undo the waiter's leaving at the forced end; it left at `t`.
+      this.waiters.at(this.strings.str(obj)).add(table.end[i], NaN, 1);
+      this.waiters.at(this.strings.str(obj)).add(t, NaN, -1);
+    }
+    table.setEnd(i, t, status);
   }
 
   /** Start of the wait that led to an acquire of `obj` on `lane` (still open, or the last one closed), else NaN. */

@@ -352,3 +352,42 @@ test('the lane tree nests children under parents and threads under their process
   ]);
   assert.equal(s.lanes().find((l) => l.tid === 3)!.ppid, 10);
 });
+
+test('a span closed by the runner’s record of its process’s exit takes its own End when that arrives later', () => {
+  const runner = conn();
+  const child = conn();
+  child.at(Kind.ProcStart, 0, 5, 0, [1, 'child', Role.Process]);
+  child.at(Kind.Begin, 1, 5, 0, [1, Cat.Run, 'run', '', '', '']);
+  child.at(Kind.Begin, 2, 5, 0, [2, Cat.WaitLock, 'acquire', '', 'L', '']);
+  const early = child.enc.take();
+  child.at(Kind.End, 6, 5, 0, [2, Status.Timeout]);
+  child.at(Kind.End, 8, 5, 0, [1, Status.Ok]);
+  runner.at(Kind.ProcExit, 9, 5, 0, [0, '']);
+  const s = new TraceStore();
+  s.ingest({ conn: 1, bytes: early });
+  s.ingest({ conn: 0, bytes: runner.enc.take() }); // the exit overtakes the child's last records
+  assert.deepEqual(
+    spanList(s, 0).map((x) => [x.name, x.end]),
+    [
+      ['run', 9],
+      ['acquire', 9],
+    ],
+  );
+  s.ingest({ conn: 1, bytes: child.enc.take() });
+  assert.deepEqual(
+    spanList(s, 0).map((x) => [x.name, x.end]),
+    [
+      ['run', 8],
+      ['acquire', 6],
+    ],
+  );
+  assert.deepEqual(Array.from(s.spans(0).status.subarray(0, 2)), [Status.Ok, Status.Timeout]);
+  assert.equal(s.skipped, 0);
+  let n = 0;
+  s.forEachSpan(0, 8.5, 8.7, () => n++);
+  assert.equal(n, 0, 'the range index follows the corrected ends');
+  const w = s.lockWaiters('L');
+  const at6 = w.v[w.count - 1];
+  assert.equal(at6, 0);
+  assert.deepEqual(Array.from(w.t.subarray(0, w.count)).slice(0, 2), [2, 6]);
+});
