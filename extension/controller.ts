@@ -24,7 +24,6 @@ export class LensController implements vscode.Disposable {
   private session: RunSession | undefined;
   private lastSnippet: vscode.Uri | undefined;
   private readonly status = new RunStatusBar();
-  private readonly subs: vscode.Disposable[] = [];
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -200,6 +199,5 @@ export class LensController implements vscode.Disposable {
     this.session?.dispose();
     this.panel?.dispose();
     this.status.dispose();
-    for (const s of this.subs.splice(0)) s.dispose();
   }
 }

@@ -108,7 +108,7 @@ test(
         const procs = findRunProcesses(server!.dir)
           .map((p) => p.pid)
           .sort((a, b) => a - b);
-        const lanes = await lanePids(panel).catch(() => []);
+        const lanes = await lanePids(panel).catch((): number[] => []);
         return procs.length >= 4 && JSON.stringify(procs) === JSON.stringify(lanes) ? lanes : undefined;
       });
       log(`live lanes for pids ${pids.join(', ')}`);
@@ -118,6 +118,27 @@ test(
       }
       assert.ok((await panel.locator('.label.kind-queue').count()) >= 1, 'the queue has its own row');
       await screenshot(page, '1-live-lanes');
+
+      // Hide the panel behind another editor and show it again: no retained context, so the webview is
+      // a fresh document (our marker is gone) that gets the whole trace again as a snapshot.
+      await panel.locator('body').evaluate((b) => (b.dataset.e2eMarker = 'before-hide'));
+      await page.locator('.tabs-container .tab', { hasText: 'Concurrency Lens:' }).click();
+      writeFileSync(join(server.workspace, 'notes.txt'), 'hide the panel\n');
+      await page.keyboard.press('Control+P');
+      await pickQuickItem(page, 'notes.txt');
+      await page.locator('.tabs-container .tab.active', { hasText: 'notes.txt' }).waitFor({ timeout: 15_000 });
+      await page.locator('.tabs-container .tab', { hasText: 'Concurrency Lens:' }).click();
+      const fresh = await until('the panel to come back with a snapshot', 30_000, async () => {
+        const marker = await panel
+          .locator('body')
+          .evaluate((b) => b.dataset.e2eMarker ?? '')
+          .catch(() => 'gone');
+        const lanes = await lanePids(panel).catch((): number[] => []);
+        return marker === '' && pids.every((p) => lanes.includes(p)) ? lanes : undefined;
+      });
+      assert.ok(fresh.length >= pids.length);
+      assert.ok(await statusItem.isVisible(), 'still live after the panel came back');
+      log('hidden and shown again: fresh webview, full snapshot');
 
       // Stop from the panel: the whole tree goes, nothing of the run is left.
       await panel.locator('button.stop:not([disabled])').click();
@@ -156,7 +177,7 @@ test(
       await page.locator('.tab', { hasText: 'exported.trace.json' }).waitFor({ timeout: 20_000 });
       await panel.locator('.toolbar .title', { hasText: 'exported.trace.json' }).waitFor({ timeout: 20_000 });
       const reopened = await until('lanes of the opened trace', 20_000, async () => {
-        const lanes = await lanePids(panel).catch(() => []);
+        const lanes = await lanePids(panel).catch((): number[] => []);
         return JSON.stringify(lanes) === JSON.stringify(pids) ? lanes : undefined;
       });
       assert.deepEqual(reopened, pids);
