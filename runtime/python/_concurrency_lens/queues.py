@@ -135,7 +135,7 @@ def _value_classes():
     orig_get, orig_set = SC.Synchronized.value.fget, SC.Synchronized.value.fset
 
     class TValue(SC.Synchronized):
-        """A user `Value` in fast mode: writes are counted; the flusher tick switches it to full mode."""
+        """A user `Value`: a few writes per tick recorded with their value, the rest counted."""
 
         def _set(self, value):
             self.acquire()
@@ -143,21 +143,15 @@ def _value_classes():
                 self._obj.value = value
             finally:
                 self.release()
-            self._cl_n()
+            if self._cl_budget > 0:
+                _write(self, -1, value)
+            else:
+                self._cl_n()
 
         value = property(orig_get, _set)
 
         def __reduce__(self):
-            return _rebuild_value, (SC.synchronized, (self._obj, self._lock), type(self), self._cl_key)
-
-    class TValueFull(TValue):
-        def _set(self, value):
-            orig_set(self, value)
-            _write(self, -1, value)
-            if self._cl_budget <= 0:
-                self.__class__ = TValue
-
-        value = property(orig_get, _set)
+            return _rebuild_value, (self._obj, self._lock, TValue, self._cl_key)
 
     class TArray(SC.SynchronizedArray):
         """A user `Array`: element writes recorded (a few per tick, the rest counted)."""
@@ -167,16 +161,15 @@ def _value_classes():
             if self._cl_budget > 0:
                 _write(self, i if isinstance(i, int) else -1, value if isinstance(i, int) else math.nan)
             else:
-                self._cl_agg += 1
+                self._cl_n()
 
         def __reduce__(self):
-            return _rebuild_value, (SC.synchronized, (self._obj, self._lock), TArray, self._cl_key)
+            return _rebuild_value, (self._obj, self._lock, TArray, self._cl_key)
 
-    for cls in (TValue, TValueFull, TArray):
+    for cls in (TValue, TArray):
         cls.__module__ = __name__
         cls.__qualname__ = cls.__name__
-    TValue._cl_full_class = TValueFull
-    return SC, TValue, TValueFull, TArray
+    return SC, TValue, TArray
 
 
 def _write(o, index, value):
@@ -188,9 +181,8 @@ def _write(o, index, value):
     R.emit(K.VALUE_WRITE, (o._cl_key, index, v))
 
 
-def _rebuild_value(fn, args, cls, key):
-    o = fn(*args)
-    o.__class__ = cls
+def _rebuild_value(obj, lock, cls, key):
+    o = cls(obj, lock)
     sync._init(o, key, K.VALUE_WRITE)
     return o
 
@@ -221,15 +213,68 @@ def _patch_manager():
     M.BaseProxy._callmethod = _callmethod
 
 
+def _patch_thread_queue():
+    base = std_queue.Queue
+
+    class Queue(base):
+        """A `queue.Queue`, traced (items wrapped, waits recorded) when user code created it."""
+
+        _cl_key = None
+
+        def __init__(self, maxsize=0):
+            base.__init__(self, maxsize)
+            if R.active and called_by_user(2):
+                self._cl_key = R.new_key('tqueue')
+                sync.declare(self._cl_key, Obj.QUEUE, 'Queue', maxsize if maxsize > 0 else -1, loc(2))
+
+        def put(self, item, block=True, timeout=None):
+            if self._cl_key is None:
+                return base.put(self, item, block, timeout)
+            it = Item(R.pid, next(_ids), item)
+            try:
+                base.put(self, it, False)
+            except std_queue.Full:
+                if not block:
+                    raise
+                sid = R.begin(Cat.WAIT_QUEUE_PUT, 'put', 'full', self._cl_key, loc(2))
+                try:
+                    base.put(self, it, True, timeout)
+                finally:
+                    R.end(sid)
+            R.emit(K.QUEUE_PUT, (self._cl_key, it.id, self.qsize()))
+
+        def get(self, block=True, timeout=None):
+            if self._cl_key is None:
+                return base.get(self, block, timeout)
+            try:
+                r = base.get(self, False)
+            except std_queue.Empty:
+                if not block:
+                    raise
+                sid = R.begin(Cat.WAIT_QUEUE_GET, 'get', 'empty', self._cl_key, loc(2))
+                try:
+                    r = base.get(self, True, timeout)
+                finally:
+                    R.end(sid)
+            if isinstance(r, Item):
+                R.emit(K.QUEUE_GET, (self._cl_key, r.pid, r.id, self.qsize()))
+                return r.obj
+            return r
+
+    Queue.__module__, Queue.__qualname__ = 'queue', 'Queue'  # pickled by reference as queue.Queue
+    std_queue.Queue = Queue
+
+
 def install():
-    """Patches Queue, JoinableQueue, Pipe, Value, Array and Manager proxies."""
+    """Patches Queue, JoinableQueue, Pipe, Value, Array, Manager proxies and `queue.Queue`."""
+    _patch_thread_queue()  # first: multiprocessing.managers registers queue.Queue when it is imported
     import multiprocessing
     from multiprocessing import context
 
-    global TQueue, TJoinableQueue, TConnection, TValue, TValueFull, TArray
+    global TQueue, TJoinableQueue, TConnection, TValue, TArray
     TQueue, TJoinableQueue = _queue_classes()
     TConnection = _conn_class()
-    SC, TValue, TValueFull, TArray = _value_classes()
+    SC, TValue, TArray = _value_classes()
 
     def q_trace(cls, name):
         def trace(o, a, kw):
@@ -237,6 +282,8 @@ def install():
             o._cl_key = R.new_key('queue')
             size = a[0] if a else kw.get('maxsize', 0)
             sync.declare(o._cl_key, Obj.QUEUE, name, size if size > 0 else -1, loc(3))
+            return o
+
         return trace
 
     def pipe_trace(ends, a, kw):
@@ -245,16 +292,20 @@ def install():
             end.__class__ = TConnection
             end._cl_key = key
         sync.declare(key, Obj.PIPE, 'Pipe', -1, loc(3))
+        return ends
 
     def value_trace(o, a, kw):
+        # Rebuilt as the traced class around the same shared memory and lock (no __class__ swap: see sync.py).
         if type(o) is SC.Synchronized:
-            o.__class__ = TValueFull
+            o = TValue(o._obj, o._lock)
             sync.new_traced(o, 'value', Obj.VALUE, 'Value', -1, 4)
-            o._cl_what = K.VALUE_WRITE
         elif type(o) is SC.SynchronizedArray:
-            o.__class__ = TArray
+            o = TArray(o._obj, o._lock)
             sync.new_traced(o, 'array', Obj.ARRAY, 'Array', len(o), 4)
-            o._cl_what = K.VALUE_WRITE
+        else:
+            return o
+        o._cl_what = K.VALUE_WRITE
+        return o
 
     table = {
         'Queue': q_trace(TQueue, 'Queue'),
@@ -269,7 +320,7 @@ def install():
         def factory(self, *a, _orig=orig, _trace=trace, **kw):
             o = _orig(self, *a, **kw)
             if R.active and called_by_user(2):
-                _trace(o, a, kw)
+                return _trace(o, a, kw)
             return o
 
         setattr(context.BaseContext, name, factory)

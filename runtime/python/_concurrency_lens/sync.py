@@ -28,9 +28,6 @@ def _tick():
             o._cl_seen = total
             R.emit(K.AGGREGATE, (o._cl_key, o._cl_what, n, since), t, 0)
         o._cl_budget = BUDGET
-        full = getattr(o, '_cl_full_class', None)
-        if full is not None and o.__class__ is not full:
-            o.__class__ = full
 
 
 def _after_fork():
@@ -127,20 +124,20 @@ def _mp_classes():
             self._semlock.release()
 
         def __enter__(self):
-            # Fast mode: uncontended acquisitions are only counted (see the module doc).
-            sl = self._semlock
-            if sl.acquire(False):
-                self._cl_n()
+            # The hot path of `with lock:`: one counter call when the lock is free (see the module doc).
+            if self._semlock.acquire(False):
+                if self._cl_budget > 0:
+                    _full(self, 0)
+                else:
+                    self._cl_n()
                 return True
-            return self._cl_contended()
-
-        def __exit__(self, *a):
-            self._semlock.release()
-
-        def _cl_contended(self):
             sl = self._semlock
-            self.__class__ = TLockFull  # its release closes the hold span
             return _wait(self, lambda: sl.acquire(True), Cat.WAIT_LOCK)
+
+        def __exit__(self, t, v, tb):
+            if self._cl_hold:
+                _released(self)
+            self._semlock.release()
 
         def __getstate__(self):
             return (S.SemLock.__getstate__(self), self._cl_key)
@@ -148,23 +145,6 @@ def _mp_classes():
         def __setstate__(self, state):
             _init(self, state[1])
             S.SemLock.__setstate__(self, state[0])
-
-    class TLockFull(TLock):
-        """A `TLock` in full mode: the next acquisitions are recorded one by one (set by the flusher tick)."""
-
-        def __enter__(self):
-            sl = self._semlock
-            if sl.acquire(False):
-                _full(self, 0)
-                return True
-            return _wait(self, lambda: sl.acquire(True), Cat.WAIT_LOCK)
-
-        def __exit__(self, *a):
-            if self._cl_hold:
-                _released(self)
-            self._semlock.release()
-            if self._cl_budget <= 0:
-                self.__class__ = TLock
 
     class TRLock(TLock, S.RLock):
         """A user `multiprocessing.RLock` (only the outermost acquire/release is recorded)."""
@@ -183,10 +163,8 @@ def _mp_classes():
         def __enter__(self):
             return self._cl_acquire()
 
-        def __exit__(self, *a):
+        def __exit__(self, t, v, tb):
             self._cl_release()
-
-        _cl_contended = None
 
     class TSemaphore(S.Semaphore):
         """A user `multiprocessing.Semaphore` / `BoundedSemaphore` (no hold spans: any process may release)."""
@@ -213,7 +191,7 @@ def _mp_classes():
         def __enter__(self):
             return self._cl_acquire()
 
-        def __exit__(self, *a):
+        def __exit__(self, t, v, tb):
             self._cl_release()
 
         __getstate__ = TLock.__getstate__
@@ -223,18 +201,13 @@ def _mp_classes():
         pass
 
     class TCondition(S.Condition):
-        """A user `multiprocessing.Condition`: waits are recorded; its lock is traced under the same key."""
+        """A user `multiprocessing.Condition`: waits are recorded; its own lock is traced under the same key."""
 
         def wait(self, timeout=None):
             sid = R.begin(Cat.WAIT_CONDITION, 'wait', '', self._cl_key, loc(2))
             ok = S.Condition.wait(self, timeout)
             R.end(sid, Status.OK if ok else Status.TIMEOUT)
             return ok
-
-        def wait_for(self, predicate, timeout=None):
-            if predicate():
-                return predicate()
-            return S.Condition.wait_for(self, predicate, timeout)
 
         def __getstate__(self):
             return (S.Condition.__getstate__(self), self._cl_key)
@@ -254,58 +227,61 @@ def _mp_classes():
             R.end(sid, Status.OK if ok else Status.TIMEOUT)
             return ok
 
-    return S, TLock, TLockFull, TRLock, TSemaphore, TBoundedSemaphore, TCondition, TEvent
+    return S, TLock, TRLock, TSemaphore, TBoundedSemaphore, TCondition, TEvent
 
 
 def _patch_mp():
     import multiprocessing
     from multiprocessing import context
 
-    S, TLock, TLockFull, TRLock, TSem, TBSem, TCond, TEvent = _mp_classes()
-    globals().update(TLock=TLock, TLockFull=TLockFull, TRLock=TRLock, TSemaphore=TSem, TBoundedSemaphore=TBSem, TCondition=TCond, TEvent=TEvent)
-    for cls in (TLock, TLockFull, TRLock, TSem, TBSem, TCond, TEvent):
+    S, TLock, TRLock, TSem, TBSem, TCond, TEvent = _mp_classes()
+    globals().update(TLock=TLock, TRLock=TRLock, TSemaphore=TSem, TBoundedSemaphore=TBSem, TCondition=TCond, TEvent=TEvent)
+    for cls in (TLock, TRLock, TSem, TBSem, TCond, TEvent):
         cls.__module__ = __name__  # so spawn children unpickle them from here
         cls.__qualname__ = cls.__name__
-    TLock._cl_full_class = TLockFull
-    TRLock._cl_full_class = None
 
-    def swap(o, cls, prefix, objtype, capacity, remake=True):
-        o.__class__ = cls
-        new_traced(o, prefix, objtype, objtype_names[objtype], capacity, 4)
-        if remake:
-            o._make_methods()
+    # User objects are built as the traced classes from the start (no __class__ swap: that would
+    # slow every attribute access of the object on CPython 3.11+).
+    def make(cls, prefix, objtype, cap=lambda a: 1):
+        def build(ctx, a, kw):
+            o = cls(*a, ctx=ctx, **kw)
+            new_traced(o, prefix, objtype, objtype_names[objtype], cap(a or tuple(kw.values())), 4)
+            return o
 
-    def cond(o, lock):
-        o.__class__ = TCond
+        return build
+
+    def condition(ctx, a, kw):
+        lock = a[0] if a else kw.get('lock')
+        o = TCond(lock, ctx=ctx)
         key = new_traced(o, 'cond', Obj.CONDITION, 'Condition', -1, 4)
-        if lock is None and type(o._lock) is S.RLock:
-            o._lock.__class__ = TRLock
+        if lock is None:
+            o._lock = TRLock(ctx=ctx)
             _init(o._lock, key)
-            o._lock._make_methods()
             o._make_methods()
+        return o
 
+    semcap = lambda a: a[0] if a else 1
     table = {
-        'Lock': lambda o, a: swap(o, TLock, 'lock', Obj.LOCK, 1),
-        'RLock': lambda o, a: swap(o, TRLock, 'rlock', Obj.RLOCK, 1),
-        'Semaphore': lambda o, a: swap(o, TSem, 'sem', Obj.SEMAPHORE, a[0] if a else 1),
-        'BoundedSemaphore': lambda o, a: swap(o, TBSem, 'sem', Obj.SEMAPHORE, a[0] if a else 1),
-        'Condition': lambda o, a: cond(o, a[0] if a else None),
-        'Event': lambda o, a: swap(o, TEvent, 'event', Obj.EVENT, -1, False),
+        'Lock': make(TLock, 'lock', Obj.LOCK),
+        'RLock': make(TRLock, 'rlock', Obj.RLOCK),
+        'Semaphore': make(TSem, 'sem', Obj.SEMAPHORE, semcap),
+        'BoundedSemaphore': make(TBSem, 'sem', Obj.SEMAPHORE, semcap),
+        'Condition': condition,
+        'Event': make(TEvent, 'event', Obj.EVENT, lambda a: -1),
     }
-    for name, trace in table.items():
+    for name, build in table.items():
         orig = getattr(context.BaseContext, name)
 
-        def factory(self, *a, _orig=orig, _trace=trace, **kw):
-            o = _orig(self, *a, **kw)
+        def factory(self, *a, _orig=orig, _build=build, **kw):
             if R.active and called_by_user(2):
-                _trace(o, a or tuple(kw.values()))
-            return o
+                return _build(self.get_context(), a, kw)
+            return _orig(self, *a, **kw)
 
         setattr(context.BaseContext, name, factory)
         setattr(multiprocessing, name, getattr(context._default_context, name))
 
 
-objtype_names = {Obj.LOCK: 'Lock', Obj.RLOCK: 'RLock', Obj.SEMAPHORE: 'Semaphore', Obj.EVENT: 'Event'}
+objtype_names = {Obj.LOCK: 'Lock', Obj.RLOCK: 'RLock', Obj.SEMAPHORE: 'Semaphore', Obj.EVENT: 'Event', Obj.CONDITION: 'Condition'}
 
 
 # ---- threading ---------------------------------------------------------------------------------
@@ -314,9 +290,12 @@ objtype_names = {Obj.LOCK: 'Lock', Obj.RLOCK: 'RLock', Obj.SEMAPHORE: 'Semaphore
 class ThreadLock:
     """A user `threading.Lock` (wraps the C lock)."""
 
-    def __init__(self, raw, key_prefix='tlock', objtype=Obj.LOCK):
+    def __init__(self, raw, key_prefix='tlock', objtype=Obj.LOCK, key=None):
         self._l = raw
-        new_traced(self, key_prefix, objtype, objtype_names[objtype], 1, 4)
+        if key is None:
+            new_traced(self, key_prefix, objtype, objtype_names[objtype], 1, 4)
+        else:
+            _init(self, key)  # the lock of a Condition, recorded under the Condition's key
 
     def acquire(self, blocking=True, timeout=-1):
         raw = self._l
@@ -348,8 +327,8 @@ class ThreadLock:
 class ThreadRLock(ThreadLock):
     """A user `threading.RLock` (only the outermost acquire/release is recorded)."""
 
-    def __init__(self, raw):
-        ThreadLock.__init__(self, raw, 'trlock', Obj.RLOCK)
+    def __init__(self, raw, key=None):
+        ThreadLock.__init__(self, raw, 'trlock', Obj.RLOCK, key)
 
     def acquire(self, blocking=True, timeout=-1):
         raw = self._l
@@ -452,12 +431,12 @@ def _patch_threading():
 
         def __init__(self, lock=None):
             user = R.active and called_by_user(2)
-            if user and lock is None:
-                lock = ThreadRLock(raw_rlock())
-            base_cond.__init__(self, lock)
             if user:
-                self._cl_key = getattr(lock, '_cl_key', None) or R.new_key('tcond')
+                self._cl_key = R.new_key('tcond')
                 declare(self._cl_key, Obj.CONDITION, 'Condition', -1, loc(2))
+                if lock is None:
+                    lock = ThreadRLock(raw_rlock(), self._cl_key)
+            base_cond.__init__(self, lock)
 
         def wait(self, timeout=None):
             if self._cl_key is None:
