@@ -16,8 +16,8 @@ import { Pri, RecordList } from './records';
 
 export { ChromeTraceError } from './input';
 
-/** Phases that are understood but carry nothing the trace model shows. */
-const QUIET = new Set(['M', 'P', 'O', 'N', 'D', 'R', 'c']);
+/** Phases that are understood but carry nothing the trace model shows (samples, objects, clock sync). */
+const UNSHOWN = new Set(['P', 'O', 'N', 'D', 'c']);
 
 interface OpenRef {
   pid: number;
@@ -72,7 +72,7 @@ export function fromChromeTrace(json: unknown, conn = 0): { chunks: Chunk[]; war
     const cl = args[ARGS_KEY] as Record<string, unknown> | undefined;
     const cat = r.str('cat');
     if (own && cat.startsWith('cl.') && !isOwnRecord(cat)) continue; // derived: flows, queue counters, exits
-    if (QUIET.has(ph)) {
+    if (UNSHOWN.has(ph)) {
       count(ignored, ph);
       continue;
     }
@@ -123,6 +123,7 @@ export function fromChromeTrace(json: unknown, conn = 0): { chunks: Chunk[]; war
       case 'i':
       case 'I':
       case 'n':
+      case 'R':
         instant(cat, cl, name, args, t, pid, tid, recs, r);
         break;
       case 'C':
