@@ -10,7 +10,6 @@ import {
   durationStats,
   F64List,
   forEachOverlap,
-  objName,
   objTypeWord,
   rangeOf,
   ViewIndex,
@@ -204,7 +203,7 @@ export function contentionTable(view: TraceView, facts?: EventFacts, range?: Tim
     const [convoy, convoyAt] = longestConvoy(acc.waitStart, acc.waitEnd);
     rows.push({
       obj: key,
-      name: objName(decl, key),
+      name: ix.name(key),
       type,
       typeWord: objTypeWord(type),
       loc: decl?.loc ?? '',

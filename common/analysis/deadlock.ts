@@ -66,6 +66,8 @@ export class DeadlockDetector {
       (k) => this.short(k),
     );
     this.graph.onWait = (lane) => this.search(lane);
+    // Connections are flushed separately, so a hold can arrive after the same lane's next wait.
+    this.graph.onLateHold = (lane) => this.search(lane);
     this.graph.onAcquire = (lane, obj, loc, t) => {
       if (!lane.holdsOtherThan(obj)) return;
       const held = lane.held(this.graph);
@@ -250,7 +252,7 @@ export class DeadlockDetector {
   }
 
   private short(key: string): string {
-    return this.graph.objs.get(key)?.name || key;
+    return this.graph.names.show(key, this.graph.objs.get(key)?.name ?? '');
   }
 }
 

@@ -216,7 +216,7 @@ export function unevenChunks(view: TraceView, ix: ViewIndex): Limiter | null {
     const [latePid, late] = finishes[finishes.length - 1];
     const tail = perWorker.size < size ? span : late.last - early.last;
     if (idle < 0.25 || tail < 0.2 * span) continue;
-    const name = decl?.name || pool;
+    const name = ix.name(pool);
     const chunkText = minChunk === maxChunk ? `chunks of ${minChunk}` : `chunks of ${minChunk}–${maxChunk} items`;
     const evidence =
       perWorker.size < size

@@ -3,7 +3,7 @@
  * join-before-drain, pool never closed or joined, Value lost update, lock held across a blocking
  * call, uneven chunks, more busy workers than cores.
  */
-import { Cat, ObjType, Role } from '../schema';
+import { Cat, ObjType, Role, Status } from '../schema';
 import type { TraceView } from '../store/api';
 import { contentionTable, type ContentionRow } from './contention';
 import { efficiency, type Efficiency } from './efficiency';
@@ -122,7 +122,16 @@ type Make = (id: LintId, severity: Lint['severity'], message: string, loc: strin
 
 function joinBeforeDrain(ix: ViewIndex, facts: EventFacts, make: Make): void {
   const view = ix.view;
-  const joins: { lane: number; start: number; end: number; obj: string; detail: string; loc: string }[] = [];
+  // A join its process died or was stopped in (closed as error / cancelled by the store) never returned.
+  const joins: {
+    lane: number;
+    start: number;
+    end: number;
+    returned: boolean;
+    obj: string;
+    detail: string;
+    loc: string;
+  }[] = [];
   for (const lane of ix.lanes) {
     const s = view.spans(lane.id);
     for (let i = 0; i < s.count; i++) {
@@ -131,6 +140,7 @@ function joinBeforeDrain(ix: ViewIndex, facts: EventFacts, make: Make): void {
           lane: lane.id,
           start: s.start[i],
           end: s.end[i],
+          returned: s.status[i] !== Status.Cancelled && s.status[i] !== Status.Error,
           obj: view.str(s.obj[i]),
           detail: view.str(s.detail[i]),
           loc: view.str(s.loc[i]),
@@ -139,7 +149,15 @@ function joinBeforeDrain(ix: ViewIndex, facts: EventFacts, make: Make): void {
   }
   for (const o of view.openSpans())
     if (o.cat === Cat.WaitJoin)
-      joins.push({ lane: o.lane, start: o.start, end: Infinity, obj: o.obj, detail: o.detail, loc: o.loc });
+      joins.push({
+        lane: o.lane,
+        start: o.start,
+        end: Infinity,
+        returned: false,
+        obj: o.obj,
+        detail: o.detail,
+        loc: o.loc,
+      });
   const targets = joins.map((j) => [...joinTargets(ix, j.obj, j.detail)].map((lane) => ix.lanes[lane].pid));
   const pids = new Set(targets.flat());
   if (pids.size === 0) return;
@@ -159,23 +177,28 @@ function joinBeforeDrain(ix: ViewIndex, facts: EventFacts, make: Make): void {
       for (const [q, ops] of facts.queues) {
         let pending = 0;
         let late = 0;
+        let never = 0;
         const gets = taken.get(q)!;
         for (let i = 0; i < ops.putT.length; i++) {
-          if (ops.putPid.data[i] !== pid || ops.putT.data[i] - view.origin > j.start) continue;
+          // Items it put before the join returned that were still in the queue when it returned.
+          if (ops.putPid.data[i] !== pid || ops.putT.data[i] - view.origin >= j.end) continue;
           const got = gets.get(key(pid, ops.putItem.data[i])) ?? Infinity;
-          if (got > j.start) pending++;
-          if (got >= j.end) late++;
+          if (got < j.end) continue;
+          pending++;
+          if (got === Infinity) never++;
+          else late++;
         }
         if (pending === 0) continue;
         const joiner = ix.lanes[j.lane];
-        const stuck = j.end === Infinity || late > 0;
+        const stuck = !j.returned;
         const message =
           `${laneLabel(joiner.pid, joiner.tid)} joined process ${pid}${j.loc ? ` at ${j.loc}` : ''} while ${ix.describe(q, Cat.WaitQueueGet)} still held ${pending} item${pending === 1 ? '' : 's'} it had put` +
-          (j.end === Infinity
+          (stuck
             ? '; the join never returned'
             : late > 0
-              ? `; ${late} were taken only after the join returned`
-              : '');
+              ? `; ${late} ${late === 1 ? 'was' : 'were'} taken only after the join returned`
+              : '') +
+          (never > 0 ? `; ${never} ${never === 1 ? 'was' : 'were'} never taken` : '');
         make('join-before-drain', stuck ? 'error' : 'warning', message, j.loc, {
           lane: j.lane,
           t0: j.start,
@@ -211,7 +234,7 @@ function poolNotJoined(ix: ViewIndex, make: Make): void {
     make(
       'pool-not-joined',
       'warning',
-      `pool ${pool.name || pool.key}${pool.loc ? ` (${pool.loc})` : ''} was never closed and joined; ${leftOver.length} of its ${workers.length} workers were still running when process ${pool.pid} ended`,
+      `pool ${ix.name(pool.key)}${pool.loc ? ` (${pool.loc})` : ''} was never closed and joined; ${leftOver.length} of its ${workers.length} workers were still running when process ${pool.pid} ended`,
       pool.loc,
       null,
     );

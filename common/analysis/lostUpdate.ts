@@ -83,7 +83,7 @@ export function lostUpdates(ix: ViewIndex, facts: EventFacts): LostUpdate[] {
       }
       if (!lost || !first) continue;
       const decl = ix.objects.get(obj);
-      const name = `${decl?.type === ObjType.Array ? 'array' : 'value'} ${decl?.name || obj}${index >= 0 && decl?.type === ObjType.Array ? `[${index}]` : ''}`;
+      const name = `${decl?.type === ObjType.Array ? 'array' : 'value'} ${ix.name(obj)}${index >= 0 && decl?.type === ObjType.Array ? `[${index}]` : ''}`;
       const same = first.firstValue === first.secondValue;
       const message =
         `${name}: ${writers.size} ${writers.size === 1 ? 'lane' : 'processes'} wrote it ${list.length} times without holding its lock around the update; ` +

@@ -173,9 +173,25 @@ export function laneLabel(pid: number, tid: number): string {
   return tid === 0 ? `process ${pid}` : `thread ${tid} of process ${pid}`;
 }
 
-/** Human name of an object: its declared name, else its key. */
-export function objName(obj: TraceObject | undefined, key: string): string {
-  return obj && obj.name ? obj.name : key;
+/**
+ * Names counted so that objects declared with the same name (`a, b = Lock(), Lock()` gives two
+ * "Lock"s) are told apart in sentences by the number their key ends with: "Lock#1", "Lock#2".
+ */
+export class NameTable {
+  private readonly count = new Map<string, number>();
+
+  /** Notes a declared name. */
+  declare(name: string): void {
+    if (name) this.count.set(name, (this.count.get(name) ?? 0) + 1);
+  }
+
+  /** The name to show for `key` declared as `name` ('' if undeclared: the key itself). */
+  show(key: string, name: string): string {
+    if (!name) return key;
+    if ((this.count.get(name) ?? 0) < 2) return name;
+    const n = /(\d+)$/.exec(key);
+    return n ? `${name}#${n[1]}` : `${name} (${key})`;
+  }
 }
 
 /** Lookups over a view's lanes and objects, built once per analysis call. */
@@ -183,6 +199,7 @@ export class ViewIndex {
   readonly lanes: readonly Lane[];
   private readonly byPidTid = new Map<number, Map<number, number>>();
   readonly objects = new Map<string, TraceObject>();
+  private readonly names = new NameTable();
 
   /** The index of a view, cached per store version. */
   static of(view: TraceView): ViewIndex {
@@ -196,7 +213,15 @@ export class ViewIndex {
       if (!m) this.byPidTid.set(l.pid, (m = new Map()));
       m.set(l.tid, l.id);
     }
-    for (const o of view.objects()) this.objects.set(o.key, o);
+    for (const o of view.objects()) {
+      this.objects.set(o.key, o);
+      this.names.declare(o.name);
+    }
+  }
+
+  /** Name of an object for tables and sentences (told apart from namesakes). */
+  name(key: string): string {
+    return this.names.show(key, this.objects.get(key)?.name ?? '');
   }
 
   /** Lane id of (pid, tid), or -1. */
@@ -211,7 +236,7 @@ export class ViewIndex {
 
   /** "lock A" style reference to an object. */
   describe(key: string, cat = Cat.WaitLock): string {
-    return `${objTypeWord(this.typeOf(key, cat))} ${objName(this.objects.get(key), key)}`;
+    return `${objTypeWord(this.typeOf(key, cat))} ${this.name(key)}`;
   }
 
   /** True for pool worker lanes. */

@@ -4,6 +4,7 @@
  * two); `releasers` answers "who could end this lane's wait" for the cycle search.
  */
 import { Cat, isWait, Kind, ObjType, type TraceEvent } from '../schema';
+import { NameTable } from './util';
 
 /** An open wait of a lane. */
 export interface OpenWait {
@@ -79,10 +80,13 @@ export class ObjState {
 export class WaitGraph {
   private readonly byPid = new Map<number, Map<number, LaneState>>();
   readonly objs = new Map<string, ObjState>();
+  readonly names = new NameTable();
   liveCount = 0;
   blockedCount = 0;
   /** Called when a lane starts waiting, after the graph is updated. */
   onWait: (lane: LaneState, w: OpenWait) => void = () => {};
+  /** Called when a lane that has an open wait takes a lock (its events arrived out of order). */
+  onLateHold: (lane: LaneState) => void = () => {};
   /** Called when a lane takes (or starts waiting for) a lock while holding others. */
   onAcquire: (lane: LaneState, obj: string, loc: string, t: number) => void = () => {};
 
@@ -101,6 +105,7 @@ export class WaitGraph {
         const o = this.obj(e.obj);
         o.type = e.type;
         o.name = e.name;
+        this.names.declare(e.name);
         break;
       }
       case Kind.Begin:
@@ -112,6 +117,7 @@ export class WaitGraph {
           this.onAcquire(lane, e.obj, e.loc || (lane.holdLoc.get(e.obj) ?? ''), e.t);
           inc(o.spanHolders, lane, 1);
           inc(lane.spanHeld, e.obj, 1);
+          if (lane.waits.size > 0) this.onLateHold(lane);
         } else if (isWait(e.cat) && lane.alive) {
           const w: OpenWait = { span: e.span, cat: e.cat, obj: e.obj, detail: e.detail, loc: e.loc, t: e.t };
           if (lane.waits.size === 0) {

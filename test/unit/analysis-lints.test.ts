@@ -26,7 +26,7 @@ test('join-before-drain: a join that never returns while the child\u2019s items 
   assert.equal(found[0].severity, 'error');
   assert.equal(
     found[0].message,
-    'process 41 joined process 42 at jbd.py:12:5 while queue results still held 3 items it had put; the join never returned',
+    'process 41 joined process 42 at jbd.py:12:5 while queue results still held 3 items it had put; the join never returned; 3 were never taken',
   );
   assert.equal(found[0].loc, 'jbd.py:12:5');
   assert.match(found[0].explanation, /Get every item/);
@@ -44,7 +44,8 @@ test('join-before-drain: items taken only after the join returned (Node-style pi
     l.message,
     'process 41 joined process 42 at jbd.ts:12:5 while queue results still held 3 items it had put; 3 were taken only after the join returned',
   );
-  assert.equal(l.severity, 'error');
+  // It returned this time (the items fitted in the pipe): a warning, not an error.
+  assert.equal(l.severity, 'warning');
   const ok = producer()
     .get(41, Q, 45, 42, 1)
     .get(41, Q, 46, 42, 2)
