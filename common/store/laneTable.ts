@@ -11,9 +11,22 @@ export class LaneTable {
   readonly list: Lane[] = [];
   private readonly byPid = new Map<number, Map<number, number>>();
   private treeCache: LaneTreeRow[] | undefined;
+  private lastPid = NaN;
+  private lastTid = NaN;
+  private lastLane = -1;
 
   /** Id of the lane (pid, tid), creating it (and its process lane) at time `t` if new. */
   ensure(pid: number, tid: number, t: number): number {
+    // Records come in runs from one lane: remember the last one.
+    if (pid === this.lastPid && tid === this.lastTid) return this.lastLane;
+    const id = this.lookup(pid, tid, t);
+    this.lastPid = pid;
+    this.lastTid = tid;
+    this.lastLane = id;
+    return id;
+  }
+
+  private lookup(pid: number, tid: number, t: number): number {
     let threads = this.byPid.get(pid);
     if (threads === undefined) {
       threads = new Map();
