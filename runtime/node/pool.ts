@@ -9,18 +9,24 @@ import { Cat, Kind, ObjType, Role, Status } from '../../common/schema';
 import { exportedName } from './context';
 import { callerLocation } from './location';
 import { createObj } from './objects';
-import { describeArgs, type DoneMsg, type TaskMsg } from './pool-task';
+import { Deque } from './deque';
+import { decodeList, describeArgs, encodeList, type DoneMsg, type TaskMsg } from './pool-task';
 import { rec, TimeoutError } from './recorder';
-import { pack } from './share';
 import { spawnChild } from './spawn';
 
-/** Tasks sent ahead to a worker, so it never idles while its next task travels. */
-const WINDOW = 4;
+/**
+ * Tasks sent ahead to each worker: enough to cover ~2 ms of work, so short tasks travel in batches
+ * and the worker never idles while the next one is on its way, but long tasks are not tied to a busy
+ * worker early (at least 2, at most 256).
+ */
+function windowFor(avgTaskNs: number): number {
+  return Math.max(2, Math.min(256, Math.floor(2e6 / Math.max(avgTaskNs, 1))));
+}
 
 interface Task {
   id: number;
   fn: string;
-  items: unknown[];
+  items: unknown[] | string;
   star: boolean;
   detail: string;
   done: (r: { ok: true; results: unknown[] } | { ok: false; error: Error }) => void;
@@ -30,6 +36,7 @@ interface Worker {
   child: ChildProcess;
   pid: number;
   inflight: Task[];
+  refd: boolean;
 }
 
 let workers = 0;
@@ -90,10 +97,12 @@ export class Pool {
   readonly name: string;
   readonly processes: number;
   #workers: Worker[] = [];
-  #queue: Task[] = [];
+  #queue = new Deque<Task>();
   #nextTask = 0;
   #state: 'run' | 'close' | 'terminate' = 'run';
   #exited: Promise<void>[] = [];
+  /** Moving average of the workers' time per task (ns), for the dispatch window. */
+  #avgNs = 0;
 
   constructor(processes: number = availableParallelism(), opts: { name?: string } = {}) {
     if (!(processes >= 1)) throw new Error('Pool needs at least one process');
@@ -107,9 +116,12 @@ export class Pool {
 
   #spawn(): void {
     const child = spawnChild(Role.PoolWorker, `PoolWorker-${++workers}`);
-    const w: Worker = { child, pid: child.pid ?? 0, inflight: [] };
+    const w: Worker = { child, pid: child.pid ?? 0, inflight: [], refd: true };
     this.#workers.push(w);
-    child.on('message', (m: DoneMsg) => this.#done(w, m));
+    child.on('message', (m: { t: 'done'; list: DoneMsg[] }) => {
+      for (const d of m.list) this.#done(w, d);
+      this.#dispatch();
+    });
     this.#exited.push(
       new Promise((resolve) =>
         child.on('exit', (code, signal) => {
@@ -122,6 +134,8 @@ export class Pool {
   }
 
   #ref(w: Worker, on: boolean): void {
+    if (w.refd === on) return;
+    w.refd = on;
     const channel = w.child.channel as { ref?: () => void; unref?: () => void } | undefined;
     if (on) {
       w.child.ref();
@@ -133,17 +147,17 @@ export class Pool {
   }
 
   #done(w: Worker, m: DoneMsg): void {
-    const i = w.inflight.findIndex((t) => t.id === m.id);
+    const i = w.inflight[0]?.id === m.id ? 0 : w.inflight.findIndex((t) => t.id === m.id);
     if (i < 0) return;
-    const [task] = w.inflight.splice(i, 1);
-    if (m.ok) task.done({ ok: true, results: m.results ?? [] });
+    const [task] = i === 0 ? [w.inflight.shift()!] : w.inflight.splice(i, 1);
+    this.#avgNs = this.#avgNs === 0 ? m.ns : this.#avgNs * 0.8 + m.ns * 0.2;
+    if (m.ok) task.done({ ok: true, results: decodeList(m.results ?? []) });
     else {
       const e = new Error(m.error?.message);
       e.name = m.error?.name ?? 'Error';
       e.stack = m.error?.stack;
       task.done({ ok: false, error: e });
     }
-    this.#dispatch();
   }
 
   #lost(w: Worker, code: number | null, signal: NodeJS.Signals | null): void {
@@ -160,24 +174,22 @@ export class Pool {
   }
 
   #dispatch(): void {
+    const window = this.#avgNs === 0 ? 4 : windowFor(this.#avgNs);
+    const batches = new Map<Worker, TaskMsg[]>();
     while (this.#queue.length > 0 && this.#state !== 'terminate') {
       let best: Worker | undefined;
-      for (const w of this.#workers)
-        if (w.inflight.length < WINDOW && (!best || w.inflight.length < best.inflight.length)) best = w;
+      for (const w of this.#workers) {
+        if (w.inflight.length < window && (!best || w.inflight.length < best.inflight.length)) best = w;
+      }
       if (!best) break;
       const t = this.#queue.shift()!;
       best.inflight.push(t);
-      const msg: TaskMsg = {
-        t: 'task',
-        pool: this.key,
-        id: t.id,
-        fn: t.fn,
-        items: t.items,
-        star: t.star,
-        detail: t.detail,
-      };
-      best.child.send(msg);
+      const msg: TaskMsg = { pool: this.key, id: t.id, fn: t.fn, items: t.items, star: t.star, detail: t.detail };
+      const batch = batches.get(best);
+      if (batch) batch.push(msg);
+      else batches.set(best, [msg]);
     }
+    for (const [w, list] of batches) w.child.send({ t: 'tasks', list });
     const busy = this.#queue.length > 0 || this.#workers.some((w) => w.inflight.length > 0);
     for (const w of this.#workers) this.#ref(w, busy || this.#state !== 'run');
     if (!busy && this.#state === 'close') for (const w of this.#workers) w.child.send({ t: 'exit' });
@@ -203,7 +215,7 @@ export class Pool {
       this.#queue.push({
         id,
         fn: name,
-        items: pack(chunk) as unknown[],
+        items: encodeList(chunk),
         star,
         detail,
         done: (r) => {
@@ -342,7 +354,7 @@ export class Pool {
   terminate(): void {
     this.#state = 'terminate';
     const error = new Error(`${this.name} was terminated`);
-    for (const t of this.#queue.splice(0)) t.done({ ok: false, error });
+    for (const t of this.#queue.clear()) t.done({ ok: false, error });
     for (const w of this.#workers) {
       for (const t of w.inflight.splice(0)) t.done({ ok: false, error });
       w.child.kill('SIGTERM');

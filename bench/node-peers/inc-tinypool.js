@@ -1,0 +1,2 @@
+// tinypool worker: the default export is the task.
+module.exports = (x) => x + 1;

@@ -1,0 +1,2 @@
+// workerpool worker script.
+require('workerpool').worker({ inc: (x) => x + 1 });
