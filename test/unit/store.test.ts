@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Cat, Kind, Role, Status } from '../../common/schema';
 import { RecordEncoder } from '../../common/wire';
-import { TraceStore } from '../../common/store';
+import { TraceStore, forEachSpanIn, type TraceView } from '../../common/store';
 
 const T0 = 5e12; // a realistic monotonic ns value
 
@@ -390,4 +390,30 @@ test('a span closed by the runner’s record of its process’s exit takes its o
   const at6 = w.v[w.count - 1];
   assert.equal(at6, 0);
   assert.deepEqual(Array.from(w.t.subarray(0, w.count)).slice(0, 2), [2, 6]);
+});
+
+test('forEachSpanIn gives the same spans through the fast path and through spanRange', () => {
+  const { enc, at } = conn();
+  at(Kind.Begin, 0, 1, 0, [1, Cat.Run, 'run', '', '', '']);
+  for (let i = 0; i < 500; i++) {
+    at(Kind.Begin, 10 + i * 10, 1, 0, [2 + i, Cat.Sleep, `s${i}`, '', '', '']);
+    at(Kind.End, 14 + i * 10, 1, 0, [2 + i, Status.Ok]);
+  }
+  at(Kind.End, 6000, 1, 0, [1, Status.Ok]);
+  const s = new TraceStore();
+  s.ingest({ conn: 0, bytes: enc.take() });
+  // A view without the fast path: only the required queries.
+  const plain = {
+    spans: (l: number) => s.spans(l),
+    spanRange: (l: number, a: number, b: number) => s.spanRange(l, a, b),
+  } as unknown as TraceView;
+  const viaFast: number[] = [];
+  const viaRange: number[] = [];
+  forEachSpanIn(s, 0, 2004, 2030, (i) => viaFast.push(i));
+  forEachSpanIn(plain, 0, 2004, 2030, (i) => viaRange.push(i));
+  assert.deepEqual(viaFast, viaRange);
+  assert.deepEqual(
+    viaFast.map((i) => s.str(s.spans(0).name[i])),
+    ['run', 's199', 's200', 's201', 's202'],
+  );
 });
