@@ -41,7 +41,8 @@ async function main(): Promise<void> {
     const cdp0 = await base.page.context().newCDPSession(base.page);
     await until(base.page, 'd.frames >= 0');
     await cdp0.send('HeapProfiler.collectGarbage');
-    const empty = (await cdp0.send('Runtime.getHeapUsage')).usedSize;
+    const u0 = await cdp0.send('Runtime.getHeapUsage');
+    const empty = u0.usedSize + (u0 as { backingStorageSize?: number }).backingStorageSize!;
     await base.page.close();
     await base.server.close();
 
@@ -52,10 +53,12 @@ async function main(): Promise<void> {
     const spans = await read<number>(page, 'd.lanes.length');
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('HeapProfiler.collectGarbage');
-    const used = (await cdp.send('Runtime.getHeapUsage')).usedSize;
+    const usage = await cdp.send('Runtime.getHeapUsage');
+    // JS heap plus the typed arrays' backing stores (the span columns live there).
+    const used = usage.usedSize + (usage as { backingStorageSize?: number }).backingStorageSize!;
     const total = 1_000_000;
     console.log(
-      `1M spans (${spans} lanes): loaded in ${((t.frameAfterState - t.firstAppend) / 1000).toFixed(1)} s (ingest ${(t.ingestMs / 1000).toFixed(1)} s); heap ${((used - empty) / 1e6).toFixed(0)} MB = ${((used - empty) / total).toFixed(0)} bytes per span`,
+      `1M spans (${spans} lanes): loaded in ${((t.frameAfterState - t.firstAppend) / 1000).toFixed(1)} s (ingest ${(t.ingestMs / 1000).toFixed(1)} s); JS heap + array buffers ${((used - empty) / 1e6).toFixed(0)} MB = ${((used - empty) / total).toFixed(0)} bytes per span`,
     );
 
     const plot = await read<{ left: number; top: number; width: number; height: number }>(page, 'd.plot');
@@ -66,6 +69,14 @@ async function main(): Promise<void> {
       await act();
       await until(page, `d.frames > ${before}`);
       frameMs[kind].push(await read<number>(page, 'd.lastDrawMs'));
+      if (process.env.VERBOSE)
+        console.log(
+          kind,
+          await read<string>(
+            page,
+            'JSON.stringify([d.lastDrawMs.toFixed(1), d.report.ms.toFixed(1), d.report.spans, d.report.rects, d.report.lodLanes, ((d.window[1]-d.window[0])/1e6).toFixed(0)])',
+          ),
+        );
     };
     for (let i = 0; i < 25; i++) await step('zoom', () => page.mouse.wheel(0, -120));
     await page.focus('.plot');
@@ -78,6 +89,7 @@ async function main(): Promise<void> {
         await page.mouse.move(plot.left + plot.width / 2 - 80, plot.top + 100);
         await page.mouse.up();
       });
+    console.log(`lanes drawn from buckets in the last frame: ${await read<number>(page, 'd.report.lodLanes')}`);
     for (const k of ['zoom', 'pan'] as const) {
       const xs = frameMs[k];
       console.log(

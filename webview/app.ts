@@ -8,7 +8,7 @@ import { TraceStore } from '../common/store';
 import { Chart, type ChartState } from './chart';
 import { attachInteraction } from './interact';
 import { formatDuration } from './layout';
-import { buildShell, renderLegend, showMessage, type Shell } from './shell';
+import { buildShell, renderLegend, setText, showMessage, type Shell } from './shell';
 import { STATES } from './states';
 import { rangeStats, summarize } from './stats';
 import type { Host } from './transport';
@@ -29,10 +29,14 @@ export class PanelApp {
   readonly shell: Shell;
   readonly chart: Chart;
   /** Wall-clock ms at which each frame was drawn, with the newest trace time it showed (for the latency bench). */
-  readonly frameLog: { at: number; shown: number }[] = [];
+  readonly frameLog: { at: number; shown: number; ms: number }[] = [];
   /** Load timings (performance.now() ms) for the benchmarks: first chunk in, run state in, first frame after it. */
   readonly timing = { firstAppend: NaN, ingestMs: 0, state: NaN, frameAfterState: NaN };
-  private summaryKey = '';
+  private summaryVersion = -1;
+  private summaryAt = -Infinity;
+  private selectionKey = '';
+  private selectionVersion = -1;
+  private selectionAt = -Infinity;
 
   constructor(
     app: HTMLElement,
@@ -43,7 +47,12 @@ export class PanelApp {
     this.chart.onChange = () => this.afterChange();
     this.chart.onFrame = () => {
       const st = this.store;
-      if (st) this.frameLog.push({ at: performance.timeOrigin + performance.now(), shown: st.origin + st.now });
+      if (st)
+        this.frameLog.push({
+          at: performance.timeOrigin + performance.now(),
+          shown: st.origin + st.now,
+          ms: this.chart.lastDrawMs,
+        });
       if (this.frameLog.length > 5000) this.frameLog.splice(0, 1000);
       if (!Number.isNaN(this.timing.state) && Number.isNaN(this.timing.frameAfterState))
         this.timing.frameAfterState = performance.now();
@@ -131,7 +140,7 @@ export class PanelApp {
 
   private updateChrome(): void {
     const s = this.shell;
-    s.title.textContent = this.title || 'Concurrency Lens';
+    setText(s.title, this.title || 'Concurrency Lens');
     const phaseText: Record<RunPhase, string> = {
       idle: '',
       starting: 'starting…',
@@ -139,7 +148,7 @@ export class PanelApp {
       ended: 'ended',
       failed: 'failed',
     };
-    s.phase.textContent = phaseText[this.phase] + (this.message && this.phase !== 'failed' ? ` — ${this.message}` : '');
+    setText(s.phase, phaseText[this.phase] + (this.message && this.phase !== 'failed' ? ` — ${this.message}` : ''));
     s.phase.classList.toggle('failed', this.phase === 'failed');
     s.stop.disabled = !this.canStop;
     s.rerun.disabled = !this.canRerun;
@@ -180,9 +189,11 @@ export class PanelApp {
   private afterChange(): void {
     const st = this.store;
     if (st) {
-      const key = `${st.version}`;
-      if (key !== this.summaryKey) {
-        this.summaryKey = key;
+      // Recomputed when the trace changes, at most 4 times a second while it grows.
+      const at = performance.now();
+      if (st.version !== this.summaryVersion && (at - this.summaryAt >= 250 || !this.chart.live)) {
+        this.summaryVersion = st.version;
+        this.summaryAt = at;
         const m = summarize(st);
         const cores = navigator.hardwareConcurrency || 1;
         const cpu = Number.isNaN(m.busyCores) ? '–' : `${m.busyCores.toFixed(2)} cores`;
@@ -213,10 +224,21 @@ export class PanelApp {
     const sel = this.chart.selection;
     const box = this.shell.selection;
     if (!sel || !this.store) {
-      box.textContent =
-        'Drag on the time ruler to see statistics of a range. Click a span to open its source; click a task or queue to see its path.';
+      setText(
+        box,
+        'Drag on the time ruler to see statistics of a range. Click a span to open its source; click a task or queue to see its path.',
+      );
+      this.selectionKey = '';
       return;
     }
+    // Recomputed when the selection or the trace changes, at most 4 times a second while live.
+    const key = `${sel[0]}:${sel[1]}`;
+    const at = performance.now();
+    if (key === this.selectionKey && (this.store.version === this.selectionVersion || at - this.selectionAt < 250))
+      return;
+    this.selectionKey = key;
+    this.selectionVersion = this.store.version;
+    this.selectionAt = at;
     const r = rangeStats(this.store, sel[0], sel[1]);
     const total = r.byState.reduce((a, b) => a + b, 0) || 1;
     const parts = [
@@ -227,6 +249,6 @@ export class PanelApp {
     for (let i = 0; i < r.byState.length; i++) {
       if (r.byState[i] > 0) parts.push(`${STATES[i].label} ${((100 * r.byState[i]) / total).toFixed(1)}%`);
     }
-    box.textContent = parts.join(' · ');
+    setText(box, parts.join(' · '));
   }
 }

@@ -12,6 +12,7 @@ import { zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior } from 'd3-zoom
 import type { Flow, TraceView } from '../common/store/api';
 import { buildRows, formatDuration, rowsHeight, type Row } from './layout';
 import { createOverlay, drawOverlay } from './overlay';
+import { buildLod, LOD_MIN_SPANS, type LaneLod } from './lod';
 import { paint, type DrawReport } from './painter';
 import type { SpanPick } from './pick';
 import { readTheme, watchTheme, type Theme } from './theme';
@@ -69,6 +70,7 @@ export class Chart {
   private labelSig = '';
   private canvasSize = '';
   private lastVersion = -1;
+  private lods = new Map<number, { lod: LaneLod; at: number }>();
 
   constructor(readonly root: HTMLElement) {
     root.classList.add('chart');
@@ -139,6 +141,7 @@ export class Chart {
   /** Shows a trace (or nothing); keeps the window mode. */
   setView(view: TraceView | undefined): void {
     this.view = view;
+    this.lods.clear();
     this.flows = [];
     this.handoff = [];
     this.focus = null;
@@ -251,12 +254,27 @@ export class Chart {
         theme: this.theme,
         ticks,
         live: this.live,
+        lod: (lane) => this.lodOf(lane),
       });
     } else if (ctx) ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
     this.frames++;
     this.drawOverlay();
     this.lastDrawMs = performance.now() - began;
     this.onFrame();
+  }
+
+  /** Level-of-detail buckets of a big lane, rebuilt at most once a second while it grows. */
+  private lodOf(lane: number): LaneLod | undefined {
+    const view = this.view;
+    if (!view) return undefined;
+    const cols = view.spans(lane);
+    if (cols.count < LOD_MIN_SPANS) return undefined;
+    const cached = this.lods.get(lane);
+    const now = performance.now();
+    if (cached && (cached.lod.count === cols.count || now - cached.at < 1000)) return cached.lod;
+    const lod = buildLod(cols, Math.min(cols.start[0], this.extent()[0]), view.now);
+    this.lods.set(lane, { lod, at: now });
+    return lod;
   }
 
   /** Redraws only the overlay (hover, focus, flows, selection). */

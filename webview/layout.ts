@@ -141,12 +141,93 @@ export type RectSink = (x0: number, x1: number, depth: number, cat: number, inde
 
 /** Deepest nesting level that gets its own merge run; deeper spans share the last one. */
 export const MAX_DEPTH = 8;
-const pendX0 = new Float64Array(MAX_DEPTH);
-const pendX1 = new Float64Array(MAX_DEPTH);
-const pendCat = new Int32Array(MAX_DEPTH);
-const pendIdx = new Int32Array(MAX_DEPTH);
-const pendN = new Int32Array(MAX_DEPTH);
-const pendLongest = new Float64Array(MAX_DEPTH);
+
+/**
+ * Turns a left-to-right stream of rectangles per depth into what is worth drawing: material
+ * narrower than a pixel is gathered until it fills a pixel and drawn as one rectangle in the
+ * category that covered most of it; neighbouring gathered pixels of the same category join into one
+ * rectangle. Rectangles of a pixel or more pass through unchanged. One instance per frame.
+ */
+export class PixelMerger {
+  private readonly accX0 = new Float64Array(MAX_DEPTH);
+  private readonly accX1 = new Float64Array(MAX_DEPTH);
+  private readonly accCat = new Int32Array(MAX_DEPTH).fill(-1);
+  private readonly accIdx = new Int32Array(MAX_DEPTH);
+  private readonly accN = new Int32Array(MAX_DEPTH);
+  private readonly accLong = new Float64Array(MAX_DEPTH);
+  private readonly coX0 = new Float64Array(MAX_DEPTH);
+  private readonly coX1 = new Float64Array(MAX_DEPTH);
+  private readonly coCat = new Int32Array(MAX_DEPTH).fill(-1);
+  private readonly coIdx = new Int32Array(MAX_DEPTH);
+  private readonly coN = new Int32Array(MAX_DEPTH);
+  /** Rectangles emitted. */
+  emitted = 0;
+
+  constructor(private readonly sink: RectSink) {}
+
+  /** Adds [x0, x1) of category `cat` standing for `n` spans (the first being `idx`) at depth `d`. */
+  add(x0: number, x1: number, d: number, cat: number, idx: number, n: number): void {
+    const w = x1 - x0;
+    if (this.accCat[d] >= 0) {
+      if (x0 <= this.accX1[d] + 1 && this.accX1[d] - this.accX0[d] < 1) {
+        if (x1 > this.accX1[d]) this.accX1[d] = x1;
+        if (w > this.accLong[d]) {
+          this.accLong[d] = w;
+          this.accCat[d] = cat;
+          this.accIdx[d] = idx;
+        }
+        this.accN[d] += n;
+        return;
+      }
+      this.finalize(d);
+    }
+    if (w < 1) {
+      this.accX0[d] = x0;
+      this.accX1[d] = x1;
+      this.accCat[d] = cat;
+      this.accIdx[d] = idx;
+      this.accN[d] = n;
+      this.accLong[d] = w;
+      return;
+    }
+    this.flushCo(d);
+    this.sink(x0, x1, d, cat, idx, n);
+    this.emitted++;
+  }
+
+  /** Emits everything still gathered. */
+  finish(): void {
+    for (let d = 0; d < MAX_DEPTH; d++) {
+      if (this.accCat[d] >= 0) this.finalize(d);
+      this.flushCo(d);
+    }
+  }
+
+  private finalize(d: number): void {
+    const x0 = this.accX0[d];
+    const x1 = Math.max(this.accX1[d], x0 + 1);
+    const cat = this.accCat[d];
+    this.accCat[d] = -1;
+    if (this.coCat[d] === cat && x0 <= this.coX1[d] + 0.5) {
+      if (x1 > this.coX1[d]) this.coX1[d] = x1;
+      this.coN[d] += this.accN[d];
+      return;
+    }
+    this.flushCo(d);
+    this.coX0[d] = x0;
+    this.coX1[d] = x1;
+    this.coCat[d] = cat;
+    this.coIdx[d] = this.accIdx[d];
+    this.coN[d] = this.accN[d];
+  }
+
+  private flushCo(d: number): void {
+    if (this.coCat[d] < 0) return;
+    this.sink(this.coX0[d], this.coX1[d], d, this.coCat[d], this.coIdx[d], this.coN[d]);
+    this.coCat[d] = -1;
+    this.emitted++;
+  }
+}
 
 /** Visits span indices in increasing order (a range, or the store's block-skipping `forEachSpan`). */
 export type SpanIter = (visit: (i: number) => void) => void;
@@ -160,10 +241,8 @@ export function rangeIter(lo: number, hi: number): SpanIter {
 
 /**
  * Turns the spans that `iter` visits into rectangles for x = (t - t0) * pxPerNs, clipped to
- * [-1, width + 1]. Spans narrower than a pixel that touch the previous sub-pixel rectangle of the
- * same depth are merged into it (it keeps the category of its longest member), so a frame draws at
- * most a few rectangles per pixel column whatever the zoom. Rectangles are emitted in start order
- * per depth. Returns the number of rectangles.
+ * [-1, width + 1], merging spans narrower than a pixel (`PixelMerger`), so a frame draws at most
+ * about one rectangle per pixel column and depth whatever the zoom. Returns the number of rectangles.
  */
 export function mergeSpans(
   cols: SpanCols,
@@ -173,14 +252,7 @@ export function mergeSpans(
   width: number,
   sink: RectSink,
 ): number {
-  pendN.fill(0);
-  let emitted = 0;
-  const flush = (d: number): void => {
-    if (pendN[d] === 0) return;
-    sink(pendX0[d], Math.max(pendX1[d], pendX0[d] + 1), d, pendCat[d], pendIdx[d], pendN[d]);
-    pendN[d] = 0;
-    emitted++;
-  };
+  const m = new PixelMerger(sink);
   const { start, end, depth, cat } = cols;
   iter((i) => {
     let x0 = (start[i] - t0) * pxPerNs;
@@ -188,33 +260,10 @@ export function mergeSpans(
     if (x1 < -1 || x0 > width + 1) return;
     if (x0 < -1) x0 = -1;
     if (x1 > width + 1) x1 = width + 1;
-    const d = depth[i] < MAX_DEPTH ? depth[i] : MAX_DEPTH - 1;
-    const w = x1 - x0;
-    if (w < 1) {
-      if (pendN[d] > 0 && x0 <= pendX1[d] + 1) {
-        if (x1 > pendX1[d]) pendX1[d] = x1;
-        if (w > pendLongest[d]) {
-          pendLongest[d] = w;
-          pendCat[d] = cat[i];
-        }
-        pendN[d]++;
-        return;
-      }
-      flush(d);
-      pendX0[d] = x0;
-      pendX1[d] = x1;
-      pendCat[d] = cat[i];
-      pendIdx[d] = i;
-      pendLongest[d] = w;
-      pendN[d] = 1;
-      return;
-    }
-    flush(d);
-    sink(x0, x1, d, cat[i], i, 1);
-    emitted++;
+    m.add(x0, x1, depth[i] < MAX_DEPTH ? depth[i] : MAX_DEPTH - 1, cat[i], i, 1);
   });
-  for (let d = 0; d < MAX_DEPTH; d++) flush(d);
-  return emitted;
+  m.finish();
+  return m.emitted;
 }
 
 /**

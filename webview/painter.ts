@@ -5,7 +5,17 @@
  */
 import type { TraceView } from '../common/store/api';
 import { Cat, Role } from '../common/schema';
-import { MAX_DEPTH, formatDuration, mergeSpans, overlapIter, stepIndex, taskLabel, type Row } from './layout';
+import {
+  MAX_DEPTH,
+  formatDuration,
+  mergeSpans,
+  overlapIter,
+  stepIndex,
+  taskLabel,
+  type RectSink,
+  type Row,
+} from './layout';
+import { bucketPx, emitLod, type LaneLod } from './lod';
 import { STATE_COUNT, State, stateOfCat } from './states';
 import type { Theme } from './theme';
 
@@ -22,6 +32,8 @@ export interface Frame {
   ticks: readonly number[];
   /** Whether the run is still going (open spans grow to now, a "now" line is drawn). */
   live: boolean;
+  /** Level-of-detail buckets of a big lane, if it has them. */
+  lod?: (lane: number) => LaneLod | undefined;
 }
 
 /** What a frame drew. */
@@ -40,6 +52,8 @@ export interface DrawReport {
   queues: Record<string, { steps: number; max: number; capacity: number }>;
   /** Crash markers written ("SIGKILL", "exit 1"). */
   crashes: string[];
+  /** Lanes drawn from level-of-detail buckets. */
+  lodLanes: number;
   ms: number;
 }
 
@@ -85,6 +99,7 @@ export function paint(ctx: CanvasRenderingContext2D, f: Frame): DrawReport {
     lockHolds: {},
     queues: {},
     crashes: [],
+    lodLanes: 0,
     ms: 0,
   };
   ctx.clearRect(0, 0, width, f.height);
@@ -117,24 +132,36 @@ export function paint(ctx: CanvasRenderingContext2D, f: Frame): DrawReport {
     }
 
     const cols = view.spans(lane.id);
-    const each = overlapIter(view, lane.id, t0, t1);
     rn = 0;
     const labelIdx: number[] = [];
-    mergeSpans(
-      cols,
-      (visit) => each((i) => (report.spans++, visit(i))),
-      t0,
-      k,
-      width,
-      (x0, x1, d, cat, i, merged) => {
-        if (cat === Cat.Hold) {
-          holds.push({ obj: cols.obj[i], lane: lane.id, x0, x1 });
-          return;
-        }
-        pushRect(x0, x1, d * STATE_COUNT + stateOfCat(cat));
-        if (merged === 1 && cat === Cat.Task && x1 - x0 > 36) labelIdx.push(i, x0, x1);
-      },
-    );
+    const sink: RectSink = (x0, x1, d, cat, i, merged) => {
+      if (cat === Cat.Hold) {
+        holds.push({ obj: cols.obj[i], lane: lane.id, x0, x1 });
+        return;
+      }
+      pushRect(x0, x1, d * STATE_COUNT + stateOfCat(cat));
+      if (merged === 1 && cat === Cat.Task && x1 - x0 > 36) labelIdx.push(i, x0, x1);
+    };
+    const lod = f.lod?.(lane.id);
+    let from = t0;
+    if (lod && bucketPx(lod, k) <= 1) {
+      // Zoomed out on a big lane: draw the buckets, then whatever came after they were built.
+      emitLod(lod, t0, k, width, sink);
+      report.lodLanes++;
+      from = Math.max(t0, lod.t1);
+    }
+    if (from < t1) {
+      const each = overlapIter(view, lane.id, from, t1);
+      const tail = from > t0;
+      mergeSpans(
+        cols,
+        (visit) => each((i) => (tail && cols.start[i] < from ? undefined : (report.spans++, visit(i)))),
+        t0,
+        k,
+        width,
+        sink,
+      );
+    }
     for (const o of open) {
       if (o.lane !== lane.id || o.start > t1) continue;
       const x0 = Math.max(-1, X(o.start));

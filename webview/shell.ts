@@ -114,6 +114,11 @@ const LEGEND_ORDER = [
   State.Exited,
 ];
 
+/** Sets an element's text only when it changes (avoids style and layout work on every frame). */
+export function setText(el: HTMLElement, text: string): void {
+  if (el.textContent !== text) el.textContent = text;
+}
+
 /** Redraws the legend swatches with the theme's fills (patterns included). */
 export function renderLegend(legend: HTMLElement, theme: Theme): void {
   legend.replaceChildren(

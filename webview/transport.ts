@@ -40,6 +40,20 @@ export function fromBase64(s: string): Uint8Array {
   return out;
 }
 
+/** Splits a /chunks body ([u32 conn, u32 length, bytes]…, little-endian) into chunks (views, no copies). */
+export function parseChunks(body: Uint8Array): Chunk[] {
+  const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
+  const out: Chunk[] = [];
+  let off = 0;
+  while (off + 8 <= body.length) {
+    const conn = view.getUint32(off, true);
+    const n = view.getUint32(off + 4, true);
+    out.push({ conn, bytes: body.subarray(off + 8, off + 8 + n) });
+    off += 8 + n;
+  }
+  return out;
+}
+
 function vscodeHost(api: VsCodeApi): Host {
   return {
     standalone: false,
@@ -77,8 +91,16 @@ function standaloneHost(): Host {
         if (!ready) post({ type: 'ready' });
         ready = true;
       });
-      es.addEventListener('message', (ev: MessageEvent<string>) => {
-        const raw = JSON.parse(ev.data) as unknown;
+      // Messages are handled strictly in order; a chunk range announced by the server is fetched
+      // (binary) before anything after it is delivered.
+      let queue = Promise.resolve();
+      const handle = async (raw: unknown): Promise<void> => {
+        const m = raw as { type?: unknown; gen?: unknown; from?: unknown; to?: unknown };
+        if (m.type === 'x-chunks') {
+          const res = await fetch(`chunks?${q}&gen=${Number(m.gen)}&from=${Number(m.from)}&to=${Number(m.to)}`);
+          if (res.ok) onMessage({ type: 'trace/append', chunks: parseChunks(new Uint8Array(await res.arrayBuffer())) });
+          return;
+        }
         if (!isToPanel(raw)) return;
         if (raw.type === 'trace/append') {
           const chunks = (raw.chunks as unknown as { conn: number; b64: string }[]).map((c): Chunk => ({
@@ -87,6 +109,12 @@ function standaloneHost(): Host {
           }));
           onMessage({ type: 'trace/append', chunks });
         } else onMessage(raw);
+      };
+      es.addEventListener('message', (ev: MessageEvent<string>) => {
+        const raw = JSON.parse(ev.data) as unknown;
+        queue = queue
+          .then(() => handle(raw))
+          .catch((err: unknown) => onError(`Could not load the trace: ${String(err)}`));
       });
       es.addEventListener('error', () => {
         if (es.readyState === EventSource.CLOSED)

@@ -47,7 +47,8 @@ interface Client {
 }
 
 const MAX_BODY = 64 * 1024;
-const MAX_EVENT_BYTES = 1 << 20;
+/** Increments up to this many bytes are sent inline over the event stream. */
+const INLINE_BYTES = 256 * 1024;
 
 function findAssets(dir?: string): string {
   const candidates = dir ? [dir] : [join(__dirname, 'webview'), join(__dirname, '..', '..', 'dist', 'webview')];
@@ -65,6 +66,8 @@ export async function servePanel(source: PanelSource, opts: ServeOptions): Promi
   const clients = new Map<string, Client>();
   const batchMs = opts.batchMs ?? 16;
   let current = source;
+  /** Increases with every source (rerun), so a late /chunks request for the old one is refused. */
+  let gen = 0;
   let result: { exitCode: number; reason: string; message: string } | undefined;
   let unsubscribe: (() => void) | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -73,21 +76,35 @@ export async function servePanel(source: PanelSource, opts: ServeOptions): Promi
   const send = (c: Client, msg: ToPanel | Record<string, unknown>): void => {
     c.res.write(`data: ${JSON.stringify(msg)}\n\n`);
   };
+  // Small increments go inline as base64; a large range (a snapshot) is announced and the page
+  // fetches it as one binary body from /chunks, which avoids base64 and JSON for megabytes.
   const sendChunks = (c: Client): void => {
     const all = chunksOf(current);
-    while (c.sent >= 0 && c.sent < all.length) {
-      const batch: { conn: number; b64: string }[] = [];
-      let bytes = 0;
-      while (c.sent < all.length && (batch.length === 0 || bytes < MAX_EVENT_BYTES)) {
-        const ch = all[c.sent++];
-        bytes += ch.bytes.length;
-        batch.push({
-          conn: ch.conn,
-          b64: Buffer.from(ch.bytes.buffer, ch.bytes.byteOffset, ch.bytes.byteLength).toString('base64'),
-        });
-      }
-      send(c, { type: 'trace/append', chunks: batch });
+    if (c.sent < 0 || c.sent >= all.length) return;
+    let bytes = 0;
+    for (let i = c.sent; i < all.length && bytes <= INLINE_BYTES; i++) bytes += all[i].bytes.length;
+    if (bytes > INLINE_BYTES) {
+      send(c, { type: 'x-chunks', gen, from: c.sent, to: all.length });
+      c.sent = all.length;
+      return;
     }
+    const batch = all.slice(c.sent).map((ch) => ({
+      conn: ch.conn,
+      b64: Buffer.from(ch.bytes.buffer, ch.bytes.byteOffset, ch.bytes.byteLength).toString('base64'),
+    }));
+    c.sent = all.length;
+    send(c, { type: 'trace/append', chunks: batch });
+  };
+  const chunkBody = (from: number, to: number): Buffer => {
+    const all = chunksOf(current).slice(from, to);
+    const parts: Buffer[] = [];
+    for (const ch of all) {
+      const head = Buffer.alloc(8);
+      head.writeUInt32LE(ch.conn, 0);
+      head.writeUInt32LE(ch.bytes.length, 4);
+      parts.push(head, Buffer.from(ch.bytes.buffer, ch.bytes.byteOffset, ch.bytes.byteLength));
+    }
+    return Buffer.concat(parts);
   };
   const state = (): ToPanel => stateOf(current, result, !!opts.rerun);
   const snapshot = (c: Client): void => {
@@ -104,6 +121,7 @@ export async function servePanel(source: PanelSource, opts: ServeOptions): Promi
     unsubscribe?.();
     unsubscribe = undefined;
     current = s;
+    gen++;
     result = undefined;
     if (!isLive(s)) return;
     unsubscribe = s.onChunk(() => {
@@ -193,6 +211,21 @@ export async function servePanel(source: PanelSource, opts: ServeOptions): Promi
       const type = url.pathname.endsWith('.js') ? 'text/javascript; charset=utf-8' : 'text/css; charset=utf-8';
       res.writeHead(200, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
       res.end(readFileSync(join(assets, url.pathname.slice(1))));
+      return;
+    }
+    if (req.method === 'GET' && url.pathname === '/chunks') {
+      const from = Number(url.searchParams.get('from'));
+      const to = Number(url.searchParams.get('to'));
+      if (Number(url.searchParams.get('gen')) !== gen) return deny(res, 410, 'That trace was replaced');
+      if (!Number.isInteger(from) || !Number.isInteger(to) || from < 0 || to < from || to > chunksOf(current).length)
+        return deny(res, 400, 'Bad chunk range');
+      const body = chunkBody(from, to);
+      res.writeHead(200, {
+        'content-type': 'application/octet-stream',
+        'content-length': body.length,
+        'cache-control': 'no-store',
+      });
+      res.end(body);
       return;
     }
     if (req.method === 'GET' && url.pathname === '/events' && /^[0-9a-f]{4,64}$/.test(clientId)) {
