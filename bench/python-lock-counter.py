@@ -1,7 +1,9 @@
 # The four-process lock counter of the tutorial (4 x 100,000 `with lock:` increments of a shared
-# Value), timed from the first start() to the last join(); prints the seconds on the last line.
+# Value), timed from the first start() to the last join(). Prints, on the last line, the wall seconds and
+# the CPU seconds (user + system) the four workers used.
 import multiprocessing as mp
 import os
+import resource
 import sys
 import time
 
@@ -24,4 +26,5 @@ if __name__ == '__main__':
     for p in procs:
         p.join()
     assert counter.value == 4 * n, counter.value
-    print('%.4f' % (time.perf_counter() - t0))
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print('%.4f %.4f' % (time.perf_counter() - t0, usage.ru_utime + usage.ru_stime))

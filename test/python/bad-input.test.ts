@@ -30,6 +30,22 @@ test('an exception in the main process: Error event, traceback on stderr, exit c
   assert.equal(ofKind(r.events, Kind.ProcExit)[0].code, 1);
 });
 
+test('an exception in a Process: Error event, its Run span ends in error, exit code 1', async () => {
+  const r = await runPython(fixture('process_raises.py'));
+  assert.equal(r.code, 0);
+  const [child] = pidsWithRole(r.events, Role.Process);
+  const err = ofKind(r.events, Kind.Error).find((e) => e.pid === child);
+  assert.equal(err?.message, 'RuntimeError: boom in child');
+  const run = ofKind(r.events, Kind.Begin).find((b) => b.pid === child && b.cat === Cat.Run)!;
+  const end = ofKind(r.events, Kind.End).find((e) => e.pid === child && e.span === run.span);
+  assert.equal(end?.status, Status.Error);
+  assert.equal(ofKind(r.events, Kind.ProcExit).find((e) => e.pid === child)?.code, 1);
+  assert.ok(
+    r.lines.some((l) => l.pid === child && l.stream === 'stderr' && l.text.includes('RuntimeError: boom in child')),
+  );
+  assert.ok(stdout(r).includes('child exit code 1'));
+});
+
 test('an exception in a pool worker: the task ends in error and the caller sees it', async () => {
   const r = await runPython(fixture('worker_raises.py'));
   assert.equal(r.code, 0);
