@@ -82,7 +82,7 @@ export function fromChromeTrace(json: unknown, conn = 0): { chunks: Chunk[]; war
     const spanFields = (): (number | string)[] => {
       if (cl && typeof cl.cat === 'number')
         return [cl.cat, name, String(cl.detail ?? ''), String(cl.obj ?? ''), String(cl.loc ?? '')];
-      return [catFromName(cat) ?? Cat.User, name, cat, '', ''];
+      return [catFromName(cat) ?? Cat.User, name, foreignDetail(cat, args), '', ''];
     };
     const status = cl && typeof cl.status === 'number' ? cl.status : Status.Ok;
     switch (ph) {
@@ -145,6 +145,16 @@ export function fromChromeTrace(json: unknown, conn = 0): { chunks: Chunk[]; war
   for (const [ph, n] of ignored) warnings.push(`ignored ${n} event(s) of phase "${ph}" (not shown by this viewer)`);
   if (unmatched > 0) warnings.push(`${unmatched} end event(s) had no matching begin and were ignored`);
   return { chunks: recs.toChunks(conn), warnings };
+}
+
+/** Longest detail text made from another tool's category and args. */
+const MAX_DETAIL = 200;
+
+/** "category · key=value, …" for a span of another tool's trace. */
+function foreignDetail(cat: string, args: Record<string, unknown>): string {
+  const parts = Object.entries(args).map(([k, v]) => `${k}=${typeof v === 'string' ? v : JSON.stringify(v)}`);
+  const text = [cat, parts.join(', ')].filter((x) => x !== '').join(' · ');
+  return text.length > MAX_DETAIL ? `${text.slice(0, MAX_DETAIL - 1)}…` : text;
 }
 
 function push<T>(m: Map<string, T[]>, k: string, v: T): void {

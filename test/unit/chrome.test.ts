@@ -225,7 +225,16 @@ test('a trace written by another tool (VizTracer / Perfetto style) imports names
       { ph: 'M', pid: 4000, tid: 4000, name: 'process_name', args: { name: 'python3 app.py' } },
       { ph: 'M', pid: 4000, tid: 4017, name: 'thread_name', args: { name: 'downloader' } },
       { ph: 'X', pid: 4000, tid: 4000, ts: 1_000_000.5, dur: 500, name: 'main (app.py:1)', cat: 'FEE' },
-      { ph: 'X', pid: 4000, tid: 4000, ts: 1_000_100, dur: 100, name: 'work (app.py:7)', cat: 'FEE' },
+      {
+        ph: 'X',
+        pid: 4000,
+        tid: 4000,
+        ts: 1_000_100,
+        dur: 100,
+        name: 'work (app.py:7)',
+        cat: 'FEE',
+        args: { n: 3, mode: 'fast' },
+      },
       { ph: 'B', pid: 4000, tid: 4017, ts: 1_000_050, name: 'fetch' },
       { ph: 'E', pid: 4000, tid: 4017, ts: 1_000_250 },
       { ph: 'b', pid: 4000, tid: 4017, ts: 1_000_060, name: 'request', cat: 'net', id: '0x1' },
@@ -273,7 +282,7 @@ test('a trace written by another tool (VizTracer / Perfetto style) imports names
   // Times are rebased to the earliest timestamp (1_000_000 µs).
   assert.deepEqual(names(main), [
     ['main (app.py:1)', 500, 500_500, 0, 'FEE'],
-    ['work (app.py:7)', 100_000, 200_000, 1, 'FEE'],
+    ['work (app.py:7)', 100_000, 200_000, 1, 'FEE · n=3, mode=fast'],
   ]);
   assert.deepEqual(names(dl), [
     ['fetch', 50_000, 250_000, 0, ''],
