@@ -2,7 +2,7 @@
 // "spans of lane L between t0 and t1". Peers in the same run: decoding alone (the floor for
 // ingest) and a linear scan over the same columns (what spanRange/forEachSpan replace).
 // Run (bundled, as the panel and CLI run it; tsx adds per-closure overhead):
-//   npx esbuild bench/store-ingest.ts --bundle --platform=node --outfile=dist/bench/store-ingest.js && node dist/bench/store-ingest.js [events]
+//   npx esbuild bench/store-ingest.ts --bundle --platform=node --outfile=dist/bench/store-ingest.js && node --expose-gc dist/bench/store-ingest.js [events]
 import { Cat, Kind, Role, Status } from '../common/schema';
 import { RecordEncoder, WireDecoder } from '../common/wire';
 import { TraceStore } from '../common/store';
@@ -84,13 +84,21 @@ const [, decodeMs] = time(() => {
   }
   return n;
 });
+globalThis.gc?.();
+const heapBefore = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
 const [store, ingestMs] = time(() => {
   const s = new TraceStore();
   for (const c of streams) s.ingest(c);
   return s;
 });
+globalThis.gc?.();
+const heapAfter = process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
 const size = store.byteSize();
 const events = EVENTS;
+if (globalThis.gc)
+  console.log(
+    `store memory: ${((heapAfter - heapBefore) / 1e6).toFixed(0)} MB = ${((heapAfter - heapBefore) / events).toFixed(0)} bytes/event (heap + typed arrays, after GC)`,
+  );
 console.log(
   `decode only (peer): ${decodeMs.toFixed(0)} ms = ${(((events / decodeMs) * 1000) / 1e6).toFixed(2)} M events/s`,
 );
