@@ -44,9 +44,7 @@ def on_process_start():
         _wrap_excepthooks()
         method = os.environ.get(START_METHOD_ENV)
         if method:
-            import multiprocessing
-
-            multiprocessing.set_start_method(method, force=True)
+            _force_start_method(method)
     elif '--multiprocessing-fork' in sys.argv:
         pass  # a spawned multiprocessing child: ProcStart comes from _bootstrap, with its name
     else:
@@ -54,6 +52,16 @@ def on_process_start():
         _state['forkserver'] = name == 'forkserver'
         proc_start(os.getppid(), name, Role.OTHER, t)
         atexit.register(lambda: (R.emit(K.PROC_EXIT, (0, ''), lane=0), R.final_flush()))
+
+
+def _force_start_method(method):
+    """Runs the program with `method`; its own set_start_method calls are then ignored."""
+    import multiprocessing
+    from multiprocessing import context
+
+    multiprocessing.set_start_method(method, force=True)
+    context.DefaultContext.set_start_method = lambda self, method, force=False: None
+    multiprocessing.set_start_method = context._default_context.set_start_method
 
 
 def _on_fork_child():

@@ -79,6 +79,16 @@ def _queue_classes():
                 base.__setstate__(self, state[0])
                 self._cl_key = state[1]
 
+        if hasattr(base, 'task_done'):
+
+            def join(self):
+                sid = R.begin(Cat.WAIT_JOIN, 'join', 'unfinished tasks', self._cl_key, loc(2))
+                try:
+                    base.join(self)
+                finally:
+                    R.end(sid)
+
+            Traced.join = join
         Traced.__name__ = Traced.__qualname__ = 'T' + base.__name__
         Traced.__module__ = __name__
         return Traced
