@@ -27,7 +27,7 @@ interface OpenRef {
 }
 
 /**
- * Turns a Chrome trace (parsed JSON or its text) into record chunks of connection `conn`.
+ * Turns a Chrome trace (parsed JSON, its text or its UTF-8 bytes) into record chunks of connection `conn`.
  * Throws `ChromeTraceError` with what is wrong and where for malformed input.
  */
 export function fromChromeTrace(json: unknown, conn = 0): { chunks: Chunk[]; warnings: string[] } {

@@ -1,8 +1,9 @@
 /**
  * Reading untrusted Chrome trace JSON: accepts the array form, the `{traceEvents: [...]}` form, or
- * their text (also a truncated array, which the format allows), and reads event fields with errors
+ * their text or UTF-8 bytes (also a truncated array, which the format allows), and reads event fields with errors
  * that say which event and which field is wrong.
  */
+import { utf8Decode } from '../utf8';
 import type { ChromeEvent } from './format';
 
 /** Why a trace could not be imported. */
@@ -43,9 +44,13 @@ function parseText(text: string): unknown {
 
 /** Checks the outer shape and every event's `ph`; throws `ChromeTraceError` naming what is wrong and where. */
 export function parseTrace(input: unknown): ParsedTrace {
-  const json = typeof input === 'string' ? parseText(input) : input instanceof Uint8Array ? undefined : input;
-  if (json === undefined)
-    throw new ChromeTraceError('expected parsed JSON or JSON text, got bytes: decode them as UTF-8 text first');
+  const json =
+    typeof input === 'string'
+      ? parseText(input)
+      : input instanceof Uint8Array
+        ? parseText(utf8Decode(input, 0, input.length))
+        : input;
+
   let events: unknown;
   let otherData: Record<string, unknown> | undefined;
   if (Array.isArray(json)) events = json;

@@ -307,13 +307,16 @@ test('a trace written by another tool (VizTracer / Perfetto style) imports names
   );
 });
 
-test('the JSON array form, also cut off before its closing bracket, imports', () => {
+test('the JSON array form, also cut off before its closing bracket, and as bytes, imports', () => {
   const text =
     '[{"ph":"X","pid":1,"tid":1,"ts":5,"dur":2,"name":"a"},{"ph":"X","pid":1,"tid":1,"ts":9,"dur":1,"name":"b"},';
   const s = new TraceStore();
   for (const c of fromChromeTrace(text).chunks) s.ingest(c);
   assert.equal(s.spans(0).count, 2);
   assert.equal(s.spans(0).end[1], 5000);
+  const fromBytes = new TraceStore();
+  for (const c of fromChromeTrace(new TextEncoder().encode(text)).chunks) fromBytes.ingest(c);
+  assert.equal(fromBytes.spans(0).count, 2, 'UTF-8 bytes of a trace file import the same');
 });
 
 test('malformed input fails with a message that says what is wrong and where', () => {
