@@ -88,7 +88,7 @@ export class LaneTable {
       if (!children.has(parent)) children.set(parent, []);
       children.get(parent)!.push(p);
     }
-    const byStart = (a: Lane, b: Lane): number => (a.start || 0) - (b.start || 0) || a.id - b.id;
+    const byStart = (a: Lane, b: Lane): number => (a.start || 0) - (b.start || 0) || a.pid - b.pid || a.tid - b.tid;
     const out: LaneTreeRow[] = [];
     const seen = new Set<number>();
     const visit = (p: Lane, level: number): void => {

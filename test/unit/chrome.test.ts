@@ -10,8 +10,18 @@ import type { ChromeEvent } from '../../common/chrome/format';
 const T0 = 7.5e12;
 const MS = 1e6;
 
+/** Feeds each connection's bytes to the store in some interleaving. */
+type Deliver = (bytes: Uint8Array[], s: TraceStore) => void;
+
+/** 97-byte slices, round robin over the connections, as a collector would forward them. */
+const roundRobin: Deliver = (bytes, s) => {
+  for (let off = 0; bytes.some((b) => off < b.length); off += 97) {
+    bytes.forEach((b, conn) => off < b.length && s.ingest({ conn, bytes: b.subarray(off, off + 97) }));
+  }
+};
+
 /** A run with a root, two pool workers, a process with a thread, a queue, a lock, a pipe and a value. */
-function syntheticRun(): TraceStore {
+function syntheticRun(deliver: Deliver = roundRobin): TraceStore {
   const root = new RecordEncoder();
   const w1 = new RecordEncoder();
   const w2 = new RecordEncoder();
@@ -74,12 +84,10 @@ function syntheticRun(): TraceStore {
   at(w1, Kind.ProcExit, 150, 201, 0, [0, '']);
   at(w2, Kind.ProcExit, 151, 202, 0, [0, '']);
   const s = new TraceStore();
-  // Delivered interleaved across connections, as a collector would.
-  const encs = [root, w1, w2, p];
-  const bytes = encs.map((e) => e.take());
-  for (let off = 0; bytes.some((b) => off < b.length); off += 97) {
-    bytes.forEach((b, conn) => off < b.length && s.ingest({ conn, bytes: b.subarray(off, off + 97) }));
-  }
+  deliver(
+    [root, w1, w2, p].map((e) => e.take()),
+    s,
+  );
   return s;
 }
 
@@ -169,6 +177,45 @@ test('export → JSON → import rebuilds the same trace', () => {
   assert.equal((sa.flows as string[]).filter((f) => f.startsWith('lock')).length, 5);
   assert.ok((sa.flows as string[]).some((f) => f.startsWith('queue queue:100:1 100:0')));
   assert.ok((sa.flows as string[]).some((f) => f.startsWith('pipe pipe:100:1 100:0')));
+});
+
+test('the store holds the same trace whatever the interleaving of its connections', () => {
+  const sorted = (x: unknown[]): unknown[] => x.map((v) => JSON.stringify(v)).sort();
+  const normal = (s: TraceStore): Record<string, unknown> => {
+    const snap = snapshot(s) as Record<string, unknown[]>;
+    // Lists kept in arrival order: compare them as sets.
+    return {
+      ...snap,
+      output: sorted(snap.output),
+      marks: sorted(snap.marks),
+      errors: sorted(snap.errors),
+      open: sorted(snap.open),
+    };
+  };
+  const whole: Deliver = (bytes, s) => bytes.forEach((b, conn) => s.ingest({ conn, bytes: b }));
+  const want = normal(syntheticRun(whole));
+  for (let seed = 1; seed <= 6; seed++) {
+    let x = seed;
+    const rnd = (n: number): number => (x = (x * 48271) % 2147483647) % n;
+    const random: Deliver = (bytes, s) => {
+      const off = bytes.map(() => 0);
+      // The runner writes RunStart (after the StrDefs of its strings) before any process exists.
+      const dv = new DataView(bytes[0].buffer, bytes[0].byteOffset, bytes[0].byteLength);
+      while (bytes[0][off[0] + 4] === Kind.StrDef) off[0] += dv.getUint32(off[0], true);
+      off[0] += dv.getUint32(off[0], true);
+      s.ingest({ conn: 0, bytes: bytes[0].subarray(0, off[0]) });
+      for (;;) {
+        const left = bytes.map((b, i) => i).filter((i) => off[i] < bytes[i].length);
+        if (left.length === 0) break;
+        const conn = left[rnd(left.length)];
+        const n = 1 + rnd(400);
+        s.ingest({ conn, bytes: bytes[conn].subarray(off[conn], off[conn] + n) });
+        off[conn] += n;
+      }
+    };
+    const got = normal(syntheticRun(random));
+    for (const k of Object.keys(want)) assert.deepEqual(got[k], want[k], `seed ${seed}: ${k} differs`);
+  }
 });
 
 test('the export is a valid Chrome trace: nested X per thread, paired async and flow events', () => {
