@@ -24,6 +24,13 @@ export function describePick(view: TraceView, pick: Pick): string[] {
     ];
   }
   const lane = view.lanes()[pick.lane];
+  const who = lane
+    ? `${lane.name || 'process'} · PID ${lane.pid}${lane.tid ? ` · TID ${lane.tid}` : ''}`
+    : `lane ${pick.lane}`;
+  if (pick.kind === 'mark' || pick.kind === 'error') {
+    const head = pick.kind === 'mark' ? `mark: ${pick.text}` : `error: ${pick.text}`;
+    return [head, `at ${formatDuration(pick.t)}`, who, ...(pick.stack ? pick.stack.split('\n').slice(0, 8) : [])];
+  }
   const task = pick.task >= 0 ? view.tasks()[pick.task] : undefined;
   const head = task ? taskLabel(task.fn, task.args, 80) : pick.name || catLabel(pick.cat);
   const open = Number.isNaN(pick.end);
@@ -32,7 +39,7 @@ export function describePick(view: TraceView, pick: Pick): string[] {
     head,
     `${STATES[stateOfCat(pick.cat)].label} · ${catLabel(pick.cat)}${pick.detail ? ` · ${pick.detail}` : ''}`,
     `${formatDuration(pick.start)} → ${open ? 'still running' : formatDuration(pick.end)} (${formatDuration(dur)})`,
-    lane ? `${lane.name || 'process'} · PID ${lane.pid}${lane.tid ? ` · TID ${lane.tid}` : ''}` : `lane ${pick.lane}`,
+    who,
   ];
   if (pick.obj) {
     const o = view.objects().find((x) => x.key === pick.obj);

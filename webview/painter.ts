@@ -196,7 +196,7 @@ export function paint(ctx: CanvasRenderingContext2D, f: Frame): DrawReport {
     }
     report.rects += rn;
     // Task labels: fn(args), clipped to the span.
-    ctx.fillStyle = theme.kind === 'vscode-light' ? '#ffffff' : '#000000';
+    ctx.fillStyle = theme.kind.endsWith('light') ? '#ffffff' : '#000000';
     for (let j = 0; j < labelIdx.length; j += 3) {
       const row2 = cols.task[labelIdx[j]];
       const task = row2 >= 0 ? tasks[row2] : undefined;
@@ -215,6 +215,7 @@ export function paint(ctx: CanvasRenderingContext2D, f: Frame): DrawReport {
     paintCpu(ctx, f, lane.id, row.y + row.h - 4, X);
     paintMarkers(ctx, f, lane.start, lane.end, lane.exitCode, lane.signal, y, h, X, report);
   }
+  paintPoints(ctx, f, X);
   paintLocks(ctx, f, holds, X, report);
   paintQueues(ctx, f, X, report);
   const run = view.run();
@@ -227,6 +228,32 @@ export function paint(ctx: CanvasRenderingContext2D, f: Frame): DrawReport {
   }
   report.ms = performance.now() - began;
   return report;
+}
+
+/** User marks (small flags) and uncaught errors (red dots) on their lanes. */
+function paintPoints(ctx: CanvasRenderingContext2D, f: Frame, X: (t: number) => number): void {
+  const rowOf = new Map<number, Row>();
+  for (const r of f.rows) if (r.kind === 'lane') rowOf.set(r.lane, r);
+  ctx.fillStyle = f.theme.fg;
+  for (const m of f.view.marks()) {
+    const r = rowOf.get(m.lane);
+    if (!r || m.t < f.t0 || m.t > f.t1) continue;
+    const x = Math.round(X(m.t));
+    ctx.fillRect(x, r.y + 1, 1, r.h - 4);
+    ctx.beginPath();
+    ctx.moveTo(x, r.y + 1);
+    ctx.lineTo(x + 6, r.y + 4);
+    ctx.lineTo(x, r.y + 7);
+    ctx.fill();
+  }
+  ctx.fillStyle = f.theme.crash;
+  for (const e of f.view.errors()) {
+    const r = rowOf.get(e.lane);
+    if (!r || e.t < f.t0 || e.t > f.t1) continue;
+    ctx.beginPath();
+    ctx.arc(X(e.t), r.y + r.h / 2 - 1, 4.5, 0, Math.PI * 2);
+    ctx.fill();
+  }
 }
 
 function paintCpu(ctx: CanvasRenderingContext2D, f: Frame, lane: number, y: number, X: (t: number) => number): void {

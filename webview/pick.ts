@@ -40,8 +40,24 @@ export interface QueuePick {
   t: number;
   depth: number;
 }
+/** A user mark on a lane. */
+export interface MarkPick extends PointBase {
+  kind: 'mark';
+}
+/** An uncaught error on a lane. */
+export interface ErrorPick extends PointBase {
+  kind: 'error';
+}
+/** What marks and errors have in common. */
+export interface PointBase {
+  lane: number;
+  t: number;
+  text: string;
+  /** Stack of an error ('' for marks). */
+  stack: string;
+}
 /** Anything the pointer can be over. */
-export type Pick = SpanPick | LockPick | QueuePick;
+export type Pick = SpanPick | LockPick | QueuePick | MarkPick | ErrorPick;
 
 function valueAt(s: { count: number; t: Float64Array; v: Float64Array }, t: number): number {
   const i = stepIndex(s.t, s.count, t);
@@ -79,6 +95,14 @@ export function pickAt(view: TraceView, row: Row, t: number, tolNs: number): Pic
     };
   }
   if (row.kind === 'queue') return { kind: 'queue', obj: row.obj, t, depth: valueAt(view.queueDepth(row.obj), t) };
+  for (const e of view.errors()) {
+    if (e.lane === row.lane && Math.abs(e.t - t) <= tolNs * 2)
+      return { kind: 'error', lane: e.lane, t: e.t, text: e.message, stack: e.stack };
+  }
+  for (const m of view.marks()) {
+    if (m.lane === row.lane && Math.abs(m.t - t) <= tolNs * 2)
+      return { kind: 'mark', lane: m.lane, t: m.t, text: m.name, stack: '' };
+  }
   let open: SpanPick | undefined;
   for (const o of view.openSpans()) {
     if (o.lane !== row.lane || o.start > t || (open && o.depth < open.depth)) continue;
@@ -121,7 +145,7 @@ export function flowsFor(view: TraceView, pick: Pick, tolNs: number): Flow[] {
     }
     return best ? [best] : [];
   }
-  if (pick.kind === 'lock') return [];
+  if (pick.kind !== 'span') return [];
   if (pick.task >= 0) {
     const task = view.tasks()[pick.task];
     if (!task) return [];

@@ -8,7 +8,7 @@ import { STATES, type Pattern } from './states';
 
 /** Resolved colours and fills of the current theme. */
 export interface Theme {
-  /** `vscode-dark`, `vscode-light` or `vscode-high-contrast`. */
+  /** `vscode-dark`, `vscode-light`, `vscode-high-contrast` or `vscode-high-contrast-light`. */
   kind: string;
   bg: string;
   fg: string;
@@ -76,11 +76,13 @@ function drawPattern(ctx: CanvasRenderingContext2D, p: Pattern, ink: string): vo
 export function readTheme(doc: Document): Theme {
   const cs = getComputedStyle(doc.body);
   const v = (name: string, fallback: string): string => cs.getPropertyValue(name).trim() || fallback;
-  const kind = doc.body.classList.contains('vscode-high-contrast')
-    ? 'vscode-high-contrast'
-    : doc.body.classList.contains('vscode-light')
-      ? 'vscode-light'
-      : 'vscode-dark';
+  const kind = doc.body.classList.contains('vscode-high-contrast-light')
+    ? 'vscode-high-contrast-light'
+    : doc.body.classList.contains('vscode-high-contrast')
+      ? 'vscode-high-contrast'
+      : doc.body.classList.contains('vscode-light')
+        ? 'vscode-light'
+        : 'vscode-dark';
   const ink = v('--lens-pattern', 'rgba(0,0,0,0.5)');
   const colors = STATES.map((s) => v(s.cssVar, '#888888'));
   const fills = STATES.map((s, i): string | CanvasPattern => {

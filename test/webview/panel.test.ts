@@ -110,6 +110,24 @@ test('hovering a span shows its name, times and PID', async () => {
   assert.match(tip ?? '', /fixture\.py:8:1/);
 });
 
+test('marks and uncaught errors sit on their lanes with a tooltip', async () => {
+  const e = await at(panel.page, `PID ${FIXTURE.crasher}`, 390);
+  await panel.page.mouse.move(e.x, e.y);
+  await panel.page.waitForSelector('.tooltip:not([hidden])');
+  assert.match(
+    (await panel.page.textContent('.tooltip')) ?? '',
+    /^error: MemoryError: out of memory\nat 390 ms\ncrasher · PID 400\nTraceback/,
+  );
+  const m = await at(panel.page, 'PID 100', 500);
+  await panel.page.mouse.move(m.x, m.y - 6);
+  assert.match((await lens(panel.page)).tooltip, /^mark: phase 2\nat 500 ms\nMainProcess · PID 100/);
+  const crash = await panel.page.evaluate(() =>
+    getComputedStyle(document.body).getPropertyValue('--lens-crash').trim(),
+  );
+  assert.deepEqual(await pixel(panel.page, e), rgb(crash), 'the error dot is drawn in the error colour');
+  await panel.page.mouse.move(5, 5);
+});
+
 test('hovering a lock wait draws the hand-off arrow from the process that released the lock', async () => {
   const p = await at(panel.page, `PID ${FIXTURE.consumer}`, 200);
   await panel.page.mouse.move(p.x, p.y);

@@ -74,6 +74,7 @@ export function fixtureChunks(): Chunk[] {
   const wait = root.begin(30, Cat.WaitResult, 'map', pool, 'fixture.py:14:12');
   for (let i = 0; i < 6; i++) root.rec(Kind.TaskResult, FIXTURE.taskStart(i) + FIXTURE.taskMs + 2, [pool, i, 0]);
   root.end(FIXTURE.taskStart(5) + FIXTURE.taskMs + 3, wait);
+  root.rec(Kind.Mark, 500, ['phase 2']);
   root.spanOf(800, 980, Cat.WaitJoin, 'join', '', 'fixture.py:40:5');
   root.end(990, main);
   root.rec(Kind.ProcExit, 995, [0, '']);
@@ -129,6 +130,10 @@ export function fixtureChunks(): Chunk[] {
   crash.rec(Kind.ProcStart, 100, [100, 'crasher', Role.Process]);
   crash.begin(100, Cat.Run, 'crasher', '', 'fixture.py:44:1');
   crash.begin(150, Cat.Sleep, 'sleep', '', 'fixture.py:45:5');
+  crash.rec(Kind.Error, 390, [
+    'MemoryError: out of memory',
+    'Traceback (most recent call last):\n  File "fixture.py", line 46',
+  ]);
   crash.rec(Kind.ProcExit, 400, [-9, 'SIGKILL']);
   procs.push(crash);
 
