@@ -56,10 +56,15 @@ export function fromChromeTrace(json: unknown, conn = 0): { chunks: Chunk[]; war
   const count = (m: Map<string, number>, k: string): void => void m.set(k, (m.get(k) ?? 0) + 1);
 
   // X events are emitted outer-first at equal starts, so nested Begins come in nesting order.
-  const order = events.map((_, i) => i);
-  order.sort(
-    (a, b) => (events[a].ts ?? 0) - (events[b].ts ?? 0) || (events[b].dur ?? 0) - (events[a].dur ?? 0) || a - b,
-  );
+  const ts = new Float64Array(events.length);
+  const durs = new Float64Array(events.length);
+  const order = new Uint32Array(events.length);
+  events.forEach((e, i) => {
+    ts[i] = typeof e.ts === 'number' ? e.ts : 0;
+    durs[i] = typeof e.dur === 'number' ? e.dur : 0;
+    order[i] = i;
+  });
+  order.sort((a, b) => ts[a] - ts[b] || durs[b] - durs[a] || a - b);
   for (const i of order) {
     const e = events[i];
     const r = new EventReader(e, i);

@@ -35,6 +35,10 @@ export class FlowTable {
   private readonly waiting = new Map<string, Map<number, Map<number, End & { side: 'from' | 'to' }>>>();
   private readonly locks = new Map<string, LockEvents>();
   private cache: Flow[] | undefined;
+  /** The queue or pipe of the previous `end` (consecutive records mostly name the same one). */
+  private lastKind = '';
+  private lastObj = '';
+  private lastByPid: Map<number, Map<number, End & { side: 'from' | 'to' }>> | undefined;
 
   /** Adds an already-matched flow (tasks). */
   push(f: Flow | undefined): void {
@@ -53,9 +57,15 @@ export class FlowTable {
     lane: number,
     t: number,
   ): void {
-    const k = `${kind} ${obj}`;
-    let byPid = this.waiting.get(k);
-    if (!byPid) this.waiting.set(k, (byPid = new Map()));
+    let byPid = kind === this.lastKind && obj === this.lastObj ? this.lastByPid : undefined;
+    if (!byPid) {
+      const k = `${kind} ${obj}`;
+      byPid = this.waiting.get(k);
+      if (!byPid) this.waiting.set(k, (byPid = new Map()));
+      this.lastKind = kind;
+      this.lastObj = obj;
+      this.lastByPid = byPid;
+    }
     let byId = byPid.get(senderPid);
     if (!byId) byPid.set(senderPid, (byId = new Map()));
     const other = byId.get(id);
