@@ -97,6 +97,9 @@ export class DeadlockDetector {
     const live: LaneState[] = [];
     for (const l of g.lanes()) {
       if (!l.alive) continue;
+      // A join on a process that has not reported yet (still starting) is not a stall.
+      const w = l.currentWait();
+      if (w?.cat === Cat.WaitJoin && g.joinTargetKnown(w) === false) return null;
       live.push(l);
       since = Math.max(since, l.blockedSince);
     }

@@ -44,27 +44,25 @@ export interface LintOptions {
   efficiency?: Efficiency;
 }
 
-/** Sample showing the fix for each lint, by runtime (files planned in `samples/`). */
-export const LINT_SAMPLES: Record<LintId, { node: string; python: string }> = {
-  'join-before-drain': {
-    node: 'samples/node/05-producer-consumer.ts',
-    python: 'samples/python/05_producer_consumer.py',
-  },
-  'pool-not-joined': {
-    node: 'samples/node/09-pool-map-apply-starmap.ts',
-    python: 'samples/python/09_pool_map_apply_starmap.py',
-  },
-  'value-lost-update': { node: 'samples/node/07-lock-counter.ts', python: 'samples/python/07_lock_counter.py' },
-  'lock-held-across-wait': { node: 'samples/node/07-lock-counter.ts', python: 'samples/python/07_lock_counter.py' },
-  'uneven-chunks': {
-    node: 'samples/node/12-apply-async-batches.ts',
-    python: 'samples/python/12_apply_async_batches.py',
-  },
-  oversubscription: {
-    node: 'samples/node/08-threads-and-processes.ts',
-    python: 'samples/python/08_threads_and_processes.py',
-  },
+/** Sample showing the fix for each lint (the same numbered sample exists for both runtimes). */
+const SAMPLE_OF: Record<LintId, string> = {
+  // The consumer takes every item up to the sentinel; the producer is joined after that.
+  'join-before-drain': '05_queue_producer_consumer',
+  // close() + join() (Python: `with Pool()` then join; Node: `await using`).
+  'pool-not-joined': '09_pool_methods',
+  // The shared counter is only updated under its lock, and only the update is under it.
+  'value-lost-update': '07_lock_counter',
+  'lock-held-across-wait': '07_lock_counter',
+  // map over many small tasks, in chunks, so no worker is left with a long tail.
+  'uneven-chunks': '09_pool_methods',
+  // As many CPU-bound processes as cores, beside I/O-bound threads.
+  oversubscription: '08_threads_vs_processes',
 };
+
+/** Repository path of the sample for `id` in the run's runtime. */
+export function lintSample(id: LintId, runtime: 'node' | 'python'): string {
+  return runtime === 'python' ? `samples/python/${SAMPLE_OF[id]}.py` : `samples/node/${SAMPLE_OF[id]}.ts`;
+}
 
 const EXPLAIN: Record<LintId, string> = {
   'join-before-drain':
@@ -102,7 +100,7 @@ export function lint(view: TraceView, opts: LintOptions, facts?: EventFacts): Li
   const runtime = view.run().runtime === 'python' ? 'python' : 'node';
   const out: Lint[] = [];
   const make = (id: LintId, severity: Lint['severity'], message: string, loc: string, at: Lint['at']): void => {
-    out.push({ id, severity, message, explanation: EXPLAIN[id], loc, sample: LINT_SAMPLES[id][runtime], at });
+    out.push({ id, severity, message, explanation: EXPLAIN[id], loc, sample: lintSample(id, runtime), at });
   };
   if (facts) joinBeforeDrain(ix, facts, make);
   poolNotJoined(ix, make);

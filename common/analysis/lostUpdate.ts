@@ -105,7 +105,11 @@ export function lostUpdates(ix: ViewIndex, facts: EventFacts): LostUpdate[] {
   return out;
 }
 
-/** +1 if the values mostly go up, -1 if mostly down, 0 if it does not look like a counter. */
+/**
+ * +1 for a cell that counts up (it ends higher than it started and steps up more often than down), -1
+ * for one that counts down, 0 otherwise (a flag or a value set to arbitrary numbers). Repeated values
+ * do not count either way: under heavy loss most writes repeat.
+ */
 function counterDirection(values: Float64Array, order: number[]): number {
   let up = 0;
   let down = 0;
@@ -114,9 +118,9 @@ function counterDirection(values: Float64Array, order: number[]): number {
     if (d > 0) up++;
     else if (d < 0) down++;
   }
-  const steps = order.length - 1;
-  if (up >= steps / 2 && up > 2 * down) return 1;
-  if (down >= steps / 2 && down > 2 * up) return -1;
+  const net = values[order[order.length - 1]] - values[order[0]];
+  if (up >= 3 && up > down && net > 0) return 1;
+  if (down >= 3 && down > up && net < 0) return -1;
   return 0;
 }
 

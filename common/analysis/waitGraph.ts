@@ -3,8 +3,8 @@
  * hold which locks, who feeds which queue and pipe. Updated event by event in O(1) (a hash lookup or
  * two); `releasers` answers "who could end this lane's wait" for the cycle search.
  */
-import { Cat, isWait, Kind, ObjType, type TraceEvent } from '../schema';
-import { NameTable } from './util';
+import { Cat, isWait, Kind, type TraceEvent } from '../schema';
+import { NameTable, typeForWait } from './util';
 
 /** An open wait of a lane. */
 export interface OpenWait {
@@ -234,15 +234,17 @@ export class WaitGraph {
     return d ? this.find(Number(d[1]), 0) : undefined;
   }
 
+  /** Whether a join's named target has been seen; undefined when the join names no process. */
+  joinTargetKnown(w: OpenWait): boolean | undefined {
+    const named = /^(?:proc|process|thread):\d+/.test(w.obj) || /\bpid \d+/.test(w.detail);
+    return named ? this.joinTarget(w) !== undefined : undefined;
+  }
+
   /** Type of an object: declared, else implied by the wait on it. */
   typeOf(key: string, cat: number): number {
     const t = this.objs.get(key)?.type ?? -1;
     if (t >= 0) return t;
-    return cat === Cat.WaitQueueGet || cat === Cat.WaitQueuePut
-      ? ObjType.Queue
-      : cat === Cat.WaitRecv
-        ? ObjType.Pipe
-        : ObjType.Lock;
+    return typeForWait(cat);
   }
 
   private pipePeers(key: string): Set<LaneState> {

@@ -195,7 +195,9 @@ function explain(w: WhyWaiting, who: string): string {
               : 'sent the message';
     parts.push(`${r.label} ${how} at ${fmtDuration(r.t)}.`);
   } else if (!w.open && LOCKLIKE.has(w.cat) && w.blockers.length === 0) {
-    parts.push('No holder was recorded (an uncontended hold may have been aggregated).');
+    parts.push(
+      'No other process was recorded holding it meanwhile: the time went to the hand-over itself, or to holds too short to be recorded.',
+    );
   }
   return parts.join(' ');
 }

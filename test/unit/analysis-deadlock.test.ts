@@ -132,3 +132,33 @@ test('waits that end, and processes that exit, leave no false report', () => {
   assert.equal(det.graph.liveCount, 1);
   assert.equal(det.graph.blockedCount, 0);
 });
+
+test('a join on a child that has not reported yet (still starting) is not a stall', () => {
+  const b = new TraceBuilder()
+    .proc(41, 0, undefined, { role: Role.Root })
+    .span(41, Cat.WaitJoin, 10, undefined, { name: 'join', detail: 'pid 42' });
+  const events = b.sorted();
+  for (let t = 100; t <= 5000; t += 100) events.push({ kind: Kind.Sample, t: at(t), pid: 41, tid: 0, cpu: 0, elu: 0 });
+  assert.deepEqual(feed(events).raised, []);
+  // Once the child has started and blocks forever too, it is one.
+  events.push({ kind: Kind.ProcStart, t: at(5100), pid: 42, tid: 0, ppid: 41, name: 'p42', role: Role.Process });
+  events.push({
+    kind: Kind.Begin,
+    t: at(5200),
+    pid: 42,
+    tid: 0,
+    span: 1,
+    cat: Cat.WaitEvent,
+    name: '',
+    detail: '',
+    obj: 'event:41:9',
+    loc: '',
+  });
+  events.push({ kind: Kind.Sample, t: at(7300), pid: 41, tid: 0, cpu: 0, elu: 0 });
+  const { raised } = feed(events);
+  assert.equal(raised.length, 1);
+  assert.equal(
+    raised[0][1].sentence,
+    'every live process has been blocked for 2.10 s: process 41 waits for process 42 to exit; process 42 waits for event event:41:9',
+  );
+});

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lint } from '../../common/analysis/lints';
+import { existsSync } from 'node:fs';
+import { lint, lintSample } from '../../common/analysis/lints';
 import { Cat, ObjType, Role, TraceBuilder } from './analysis-trace';
 
 const Q = 'queue:41:1';
@@ -87,7 +88,8 @@ test('a lost update on a Value counter is found from its writes, with the first 
     'value counter: 2 processes wrote it 8 times without holding its lock around the update; 2 writes did not advance it, so at least 2 updates were lost. First at 13 ms: process 43 wrote 3 right after process 42 wrote 3.',
   );
   assert.equal(found[0].loc, 'lost.py:6:15');
-  assert.equal(found[0].sample, 'samples/node/07-lock-counter.ts');
+  assert.equal(found[0].sample, 'samples/node/07_lock_counter.ts');
+  assert.ok(existsSync(found[0].sample), 'the sample exists');
   // Without separately fed facts the same answer comes from the store's point records.
   assert.deepEqual(
     lint(store, { cores: 4 })
@@ -148,4 +150,16 @@ test('a pool whose workers outlive their owner was never closed and joined; a jo
     lint(good.store, { cores: 4 }, good.facts).filter((x) => x.id === 'pool-not-joined'),
     [],
   );
+});
+
+test('every lint links a sample that exists, in both runtimes', () => {
+  for (const id of [
+    'join-before-drain',
+    'pool-not-joined',
+    'value-lost-update',
+    'lock-held-across-wait',
+    'uneven-chunks',
+    'oversubscription',
+  ] as const)
+    for (const rt of ['node', 'python'] as const) assert.ok(existsSync(lintSample(id, rt)), lintSample(id, rt));
 });
