@@ -287,7 +287,7 @@ class LiveRun implements Run {
   }
 
   private onHello(conn: number, h: Hello): void {
-    this.tree?.add(h.pid);
+    this.tree?.addReported(h.pid);
     if (conn >= 0) this.connRuntime.set(conn, h.runtime);
     if (h.runtime !== 'node') this.sampler.watch(h.pid);
   }
@@ -295,7 +295,7 @@ class LiveRun implements Run {
   private onEvent(conn: number, e: TraceEvent): void {
     switch (e.kind) {
       case Kind.ProcStart:
-        this.tree?.add(e.pid);
+        this.tree?.addReported(e.pid);
         if (!this.started.has(e.pid)) this.started.set(e.pid, false);
         if (this.connRuntime.get(conn) !== 'node') this.sampler.watch(e.pid);
         if (this.started.size > this.maxProcs) this.checkProcLimit();

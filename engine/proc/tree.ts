@@ -4,6 +4,7 @@
  * environment, which catches grandchildren that called setsid and lost their parent), and the
  * signalling that ends them all.
  */
+import { spawnSync } from 'node:child_process';
 import { HAS_PROCFS, environHas, isGone, listProcs, readProc, type ProcInfo } from './procfs';
 
 /** Sleeps `ms` milliseconds. */
@@ -28,8 +29,19 @@ export class ProcessTree {
     this.add(rootPid);
   }
 
-  /** Remembers `pid` (reported by a runtime) as part of the run. */
-  add(pid: number, info: ProcInfo | undefined = HAS_PROCFS ? readProc(pid) : undefined): void {
+  /**
+   * Remembers a pid that a process of the run reported (hello, ProcStart), but only if it really belongs
+   * to the run: it carries the run's token or descends from a member. A wrong pid is never signalled.
+   */
+  addReported(pid: number): void {
+    if (this.members.has(pid) || !HAS_PROCFS) return this.add(pid);
+    const info = readProc(pid);
+    if (!info || isGone(info)) return;
+    if (environHas(pid, this.tokenEntry) || this.descendsFromMember(info)) this.add(pid, info);
+  }
+
+  /** Remembers `pid` as part of the run (found by a scan, so known to belong). */
+  private add(pid: number, info: ProcInfo | undefined = HAS_PROCFS ? readProc(pid) : undefined): void {
     if (this.members.has(pid) || pid <= 0 || pid === process.pid) return;
     if (HAS_PROCFS && isGone(info)) return;
     this.members.set(pid, info ? info.start : -1);
@@ -101,6 +113,10 @@ export class ProcessTree {
    * left (repeating the scan, so processes forked meanwhile are caught). Resolves when nothing is left.
    */
   async kill(graceMs: number): Promise<void> {
+    if (process.platform === 'win32') {
+      // No process groups or /proc: let the OS walk the tree from the root.
+      spawnSync('taskkill', ['/pid', String(this.rootPid), '/T', '/F'], { stdio: 'ignore', windowsHide: true });
+    }
     this.scan(true);
     if (graceMs > 0 && this.signal('SIGTERM') > 0) {
       for (let waited = 0; waited < graceMs; waited += 20) {
@@ -129,6 +145,15 @@ export class ProcessTree {
       this.scan(i === 0);
       this.signal('SIGSTOP');
     }
+  }
+
+  private descendsFromMember(p: ProcInfo): boolean {
+    let cur: ProcInfo | undefined = p;
+    for (let depth = 0; cur && cur.ppid > 1 && depth < 64; depth++) {
+      cur = readProc(cur.ppid);
+      if (cur && this.isMember(cur)) return true;
+    }
+    return false;
   }
 
   private isMember(p: ProcInfo): boolean {

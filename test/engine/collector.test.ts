@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { Kind } from '../../common/schema';
 import { startRun } from '../../engine/runner';
-import { snippetFile, wireBoot } from './helpers';
+import { isAlive, snippetFile, wireBoot } from './helpers';
 
 const repo = join(__dirname, '..', '..');
 
@@ -38,12 +39,22 @@ enc.add(${Kind.Mark}, t + 2, process.pid, 0, ['never']);
   await send('{"token":"' + 'x'.repeat(10000) + '"}\\n', good);
   await send('\\x00\\x01 binary before any hello\\n');
   await send(hello({}), good, garbage, enc.take());
+  // A valid connection that claims an unrelated process: the runner must never signal it.
+  const victim = Number(env.CL_TEST_VICTIM);
+  const claim = new RecordEncoder();
+  claim.add(${Kind.ProcStart}, t, victim, 0, [process.pid, 'not mine', 1]);
+  await send(hello({ pid: victim }), claim.take());
   await send(hello({ channel: 'stderr' }), 'raw line one\\npartial', ' end\\n', Buffer.from([0xff, 0xfe, 0x0a]));
 })();
 `;
 
 test('connections without the token, with a bad hello or a corrupt stream are dropped and counted; good data stays', async () => {
-  const run = startRun({ snippet: snippetFile('hostile.ts', HOSTILE), nodeBoot: wireBoot() });
+  const victim = spawn('sleep', ['60'], { stdio: 'ignore' });
+  const run = startRun({
+    snippet: snippetFile('hostile.ts', HOSTILE),
+    nodeBoot: wireBoot(),
+    env: { CL_TEST_VICTIM: String(victim.pid) },
+  });
   const lines: string[] = [];
   run.onOutput((l) => lines.push(`${l.stream}:${l.text}`));
   const r = await run.done;
@@ -56,4 +67,6 @@ test('connections without the token, with a bad hello or a corrupt stream are dr
   const out = run.store.output().map((o) => o.text);
   assert.deepEqual(out, ['raw line one', 'partial end', '\ufffd\ufffd']);
   assert.ok(run.store.output().every((o) => o.pid === run.store.lanes()[0].pid));
+  assert.ok(isAlive(victim.pid!), 'a process the run merely claimed was left alone');
+  victim.kill();
 });
