@@ -128,3 +128,23 @@ test('serve shows a saved trace in the panel server until Ctrl-C', async () => {
   child.kill('SIGINT');
   assert.equal(await closed, 0);
 });
+
+test('run --open serves the live run; Ctrl-C stops it, a second Ctrl-C closes the panel', async () => {
+  const snippet = snippetFile('live.js', "console.log('live'); setInterval(() => {}, 1000);\n");
+  const child = spawn(process.execPath, [cli, 'run', '--open', snippet], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+  const closed = new Promise<number | null>((r) => child.on('close', (code) => r(code)));
+  for (let i = 0; i < 500 && !(/panel: (\S+)/.test(err) && out.includes('live')); i++) await delay(20);
+  const url = /panel: (\S+)/.exec(err)?.[1];
+  assert.ok(url !== undefined && url.startsWith('http://127.0.0.1:'), err);
+  assert.equal((await fetch(url)).status, 200);
+  child.kill('SIGINT');
+  for (let i = 0; i < 500 && !err.includes('panel still open'); i++) await delay(20);
+  assert.match(err, /stopped after[\s\S]*processes +1\n[\s\S]*panel still open/);
+  assert.equal((await fetch(url)).status, 200, 'the finished run stays viewable');
+  child.kill('SIGINT');
+  assert.equal(await closed, 130);
+});
