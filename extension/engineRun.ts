@@ -96,8 +96,6 @@ export function toOutcome(r: RunResult, snippet: string, s: LensSettings): RunOu
         phase: 'ended',
         message: `Stopped: the run exceeded the limit of ${s.processLimit} processes (setting "concurrencyLens.processLimit").`,
       };
-    case 'stopped':
-      return { ...base, phase: 'ended', message: `Stopped: ${r.message}` };
     default:
       return { ...base, phase: 'ended', message: r.message.charAt(0).toUpperCase() + r.message.slice(1) };
   }

@@ -40,20 +40,28 @@ export async function openWorkbench(browser: Browser, url: string, log: (s: stri
  * and the command is not listed yet.
  */
 export async function runCommand(page: Page, title: string, log: (s: string) => void): Promise<void> {
+  const input = page.locator('.quick-input-widget input').first();
   for (let attempt = 1; attempt <= 20; attempt++) {
     await page.keyboard.press('Escape');
     await page.keyboard.press('F1');
-    const input = page.locator('.quick-input-widget input').first();
-    await input.waitFor({ state: 'visible', timeout: 15_000 });
-    await input.fill(`>${title}`);
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
     try {
-      await row.waitFor({ timeout: 3_000 });
+      await input.waitFor({ state: 'visible', timeout: 5_000 });
+      await input.fill(`>${title}`);
+      // Wait for the filtered list: before it updates, the focused row may be a recently used command.
+      await page
+        .locator('.quick-input-list .monaco-list-row.focused', { hasText: title })
+        .first()
+        .waitFor({ timeout: 3_000 });
       await page.keyboard.press('Enter');
       log(`command "${title}" (attempt ${attempt})`);
       return;
     } catch {
       await page.keyboard.press('Escape');
+      // F1 goes nowhere while a webview holds the keyboard focus: give it back to the editor area.
+      await page
+        .locator('#workbench\\.parts\\.editor')
+        .click({ position: { x: 200, y: 300 } })
+        .catch(() => undefined);
       await page.waitForTimeout(1_000);
     }
   }
@@ -69,12 +77,30 @@ export async function pickQuickItem(page: Page, text: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+/** Opens a workspace file by clicking it in the Explorer (keyboard focus may sit inside a webview). */
+export async function openFromExplorer(page: Page, name: string): Promise<void> {
+  const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
+  await row.waitFor({ timeout: 15_000 });
+  await row.click();
+  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 15_000 });
+}
+
 /** Answers VS Code's simple (in-workbench) file dialog with an absolute path. */
 export async function answerFileDialog(page: Page, file: string): Promise<void> {
   const input = page.locator('.quick-input-widget input').first();
   await input.waitFor({ state: 'visible', timeout: 15_000 });
+  // The dialog fills in its default path asynchronously; typing before that would be overwritten.
+  await page.waitForFunction(
+    () => ((document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value ?? '') !== '',
+    undefined,
+    { timeout: 15_000 },
+  );
   await input.fill(file);
-  await page.waitForTimeout(300);
+  await page.waitForFunction(
+    (f) => (document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value === f,
+    file,
+    { timeout: 5_000 },
+  );
   await page.keyboard.press('Enter');
   // "File exists, overwrite?" and similar confirmations.
   const ok = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^(OK|Replace|Overwrite)$/ });
