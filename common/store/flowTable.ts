@@ -96,6 +96,29 @@ export class FlowTable {
     this.cache = undefined;
   }
 
+  /** Adds `d` to every time (the store's origin moved). */
+  shiftTimes(d: number): void {
+    for (const f of this.matched) {
+      f.fromT += d;
+      f.toT += d;
+    }
+    for (const byPid of this.waiting.values())
+      for (const byId of byPid.values()) for (const e of byId.values()) e.t += d;
+    for (const l of this.locks.values()) {
+      for (const r of l.rel) r.t += d;
+      for (const a of l.acq) {
+        a.t += d;
+        a.waitStart += d;
+      }
+      for (const f of l.flows) {
+        f.fromT += d;
+        f.toT += d;
+      }
+      l.dirtyFrom += d;
+    }
+    this.cache = undefined;
+  }
+
   /** Every flow: matched ones, then lock hand-offs per lock. */
   all(): readonly Flow[] {
     if (this.cache) return this.cache;

@@ -109,6 +109,14 @@ export class LaneTable {
     return out;
   }
 
+  /** Adds `d` to every lane's start and end (the store's origin moved). */
+  shiftTimes(d: number): void {
+    for (const l of this.list) {
+      l.start += d;
+      l.end += d;
+    }
+  }
+
   /** Forgets the cached display order (a lane's start changed). */
   invalidate(): void {
     this.treeCache = undefined;

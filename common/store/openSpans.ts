@@ -22,7 +22,7 @@ export interface BeginFields {
 class Open implements BeginFields {
   constructor(
     readonly id: number,
-    readonly start: number,
+    public start: number,
     readonly cat: number,
     readonly name: number,
     readonly detail: number,
@@ -136,6 +136,16 @@ export class OpenSpans {
       st.forced.set(o.id, { start: o.start, depth: o.depth });
       this.close(lane, st, last, Math.max(t, o.start), status);
     }
+  }
+
+  /** Adds `d` to every time held (the store's origin moved). */
+  shiftTimes(d: number): void {
+    for (const st of this.lanes) {
+      if (!st) continue;
+      for (const o of st.spans) o.start += d;
+      for (const f of st.forced.values()) f.start += d;
+    }
+    this.cache = undefined;
   }
 
   /** Closes every open span of every lane at `t`. */

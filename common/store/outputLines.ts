@@ -11,6 +11,11 @@ export class OutputLines {
   /** Open (not yet newline-terminated) line per `pid:stream`. */
   private readonly partial = new Map<string, OutputLine>();
 
+  /** Adds `d` to every line's time (the store's origin moved). */
+  shiftTimes(d: number): void {
+    for (const l of this.list) l.t += d;
+  }
+
   /** Adds the text of one Output record. */
   add(t: number, pid: number, stream: number, text: string): void {
     if (text === '') return;

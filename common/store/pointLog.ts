@@ -75,6 +75,11 @@ export class PointLog implements PointColumns {
     this.count = n + 1;
   }
 
+  /** Adds `d` to every time (the store's origin moved). */
+  shiftTimes(d: number): void {
+    for (let i = 0; i < this.count; i++) this.t[i] += d;
+  }
+
   /** Bytes held by the columns (capacity). */
   get byteSize(): number {
     return this.t.length * (1 + 8 + 4 + 4 + 8 * 3 + 4);

@@ -74,6 +74,15 @@ export class SpanTable implements SpanColumns {
     return pos;
   }
 
+  /** Adds `d` to every start and end (the store's origin moved). */
+  shiftTimes(d: number): void {
+    for (let i = 0; i < this.count; i++) {
+      this.start[i] += d;
+      this.end[i] += d;
+    }
+    this.validFrom = 0;
+  }
+
   /** Index of the span that starts at `start` at nesting `depth`, or -1. */
   indexOf(start: number, depth: number): number {
     for (let i = lowerBound(this.start, 0, this.count, start); i < this.count && this.start[i] === start; i++) {

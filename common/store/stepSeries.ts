@@ -81,6 +81,12 @@ export class StepSeries {
     if (i + 1 < this.validFrom) this.validFrom = i + 1;
   }
 
+  /** Adds `d` to every time (the store's origin moved). */
+  shiftTimes(d: number): void {
+    for (let i = 0; i < this.n; i++) this.t[i] += d;
+    for (const p of this.late) p.t += d;
+  }
+
   /** The series as sorted times and values (arrays may be longer than `count`). */
   view(): Series {
     if (this.late.length > 0) this.merge();
@@ -109,6 +115,11 @@ export class SeriesMap<K extends string | number> {
       this.map.set(key, s);
     }
     return s;
+  }
+
+  /** Adds `d` to every time of every series. */
+  shiftTimes(d: number): void {
+    for (const s of this.map.values()) s.shiftTimes(d);
   }
 
   /** The sorted points of `key` (empty if it has none). */

@@ -93,6 +93,16 @@ export class TaskTable {
     return r.end === r.end && r.workerLane >= 0 ? this.resultFlow(r) : undefined;
   }
 
+  /** Adds `d` to every time (the store's origin moved); NaN stays NaN. */
+  shiftTimes(d: number): void {
+    for (const r of this.rows) {
+      r.submit += d;
+      r.start += d;
+      r.end += d;
+      r.result += d;
+    }
+  }
+
   private startFlow(r: TaskRecord): Flow {
     return { kind: 'task', obj: r.pool, fromLane: r.submitLane, fromT: r.submit, toLane: r.workerLane, toT: r.start };
   }

@@ -51,7 +51,7 @@ const LOCK_WAITS = new Set<number>([Cat.WaitLock, Cat.WaitSemaphore, Cat.WaitCon
 
 /** Columnar store of one trace; implements the read API `TraceView`. */
 export class TraceStore implements TraceView {
-  /** Monotonic ns of relative time 0: the first event's time. Earlier events get negative times. */
+  /** Monotonic ns of relative time 0: the runner's RunStart, else the first event. Earlier events get negative times. */
   origin = NaN;
   /** Latest relative time seen. */
   now = 0;
@@ -83,6 +83,8 @@ export class TraceStore implements TraceView {
   private readonly lines = new OutputLines();
   private readonly markList: { lane: number; t: number; name: string }[] = [];
   private readonly errorList: { lane: number; t: number; message: string; stack: string }[] = [];
+  /** Whether `origin` came from a RunStart (and so stays). */
+  private originFromRun = false;
   private readonly facts: RunFacts = { snippet: '', runtime: '', endReason: '', exitCode: NaN, end: NaN };
 
   constructor() {
@@ -118,6 +120,12 @@ export class TraceStore implements TraceView {
     if (!Number.isFinite(e.t)) {
       this.skipped++;
       return;
+    }
+    if (e.kind === Kind.RunStart && !this.originFromRun) {
+      // The runner's RunStart fixes time 0, even if a process's records got here first.
+      this.originFromRun = true;
+      if (this.origin === this.origin && this.origin !== e.t) this.rebase(e.t);
+      this.origin = e.t;
     }
     if (this.origin !== this.origin) this.origin = e.t;
     const t = e.t - this.origin;
@@ -365,6 +373,26 @@ export class TraceStore implements TraceView {
       this.waiters.at(this.strings.str(s.obj)).add(s.end, NaN, -1);
       this.lastLockWait[lane] = { obj: s.obj, start: s.start };
     }
+  }
+
+  /** Moves time 0 to `origin`: every relative time held shifts by the difference. */
+  private rebase(origin: number): void {
+    const d = this.origin - origin;
+    this.now += d;
+    this.facts.end += d;
+    for (const m of this.markList) m.t += d;
+    for (const e of this.errorList) e.t += d;
+    for (const w of this.lastLockWait) if (w) w.start += d;
+    for (const t of this.spanTables) t?.shiftTimes(d);
+    for (const m of [this.depth, this.holders, this.waiters, this.cpuSeries, this.eluSeries, this.valueSeries]) {
+      m.shiftTimes(d);
+    }
+    this.laneTable.shiftTimes(d);
+    this.open.shiftTimes(d);
+    this.pointLog.shiftTimes(d);
+    this.taskTable.shiftTimes(d);
+    this.flowTable.shiftTimes(d);
+    this.lines.shiftTimes(d);
   }
 
   /** A span closed by its process's exit got its own End after all: it really ended at `t`. */

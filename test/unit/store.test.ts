@@ -302,7 +302,7 @@ test('output is split into lines; partial writes join the open line', () => {
       [1, '.'],
     ],
   );
-  assert.deepEqual(s.run(), { snippet: 'snip.ts', runtime: 'node', endReason: 'exit', exitCode: 3, end: 8 });
+  assert.deepEqual(s.run(), { snippet: 'snip.ts', runtime: 'node', endReason: 'exit', exitCode: 3, end: 9 });
 });
 
 test('run end closes what is still open; a process exit that arrives later still sets its code', () => {
@@ -416,4 +416,28 @@ test('forEachSpanIn gives the same spans through the fast path and through spanR
     viaFast.map((i) => s.str(s.spans(0).name[i])),
     ['run', 's199', 's200', 's201', 's202'],
   );
+});
+
+test('a RunStart that arrives after other records still fixes time 0', () => {
+  const runner = conn();
+  const child = conn();
+  runner.at(Kind.RunStart, 0, 0, 0, ['snip.ts', 'node']);
+  child.at(Kind.ProcStart, 40, 7, 0, [1, 'child', Role.Process]);
+  child.at(Kind.Begin, 41, 7, 0, [1, Cat.Sleep, 'sleep', '', '', '']);
+  child.at(Kind.End, 50, 7, 0, [1, Status.Ok]);
+  child.at(Kind.Begin, 51, 7, 0, [2, Cat.Sleep, 'still sleeping', '', '', '']);
+  child.at(Kind.QueuePut, 52, 7, 0, ['q', 1, 1]);
+  const s = new TraceStore();
+  s.ingest({ conn: 1, bytes: child.enc.take() });
+  assert.equal(s.lanes()[0].start, 0, 'until the RunStart comes, the first record is time 0');
+  s.ingest({ conn: 0, bytes: runner.enc.take() });
+  assert.equal(s.origin, T0);
+  assert.equal(s.lanes()[0].start, 40);
+  assert.deepEqual(spanList(s, 0), [{ start: 41, end: 50, name: 'sleep', depth: 0 }]);
+  assert.equal(s.openSpans()[0].start, 51);
+  assert.equal(s.queueDepth('q').t[0], 52);
+  assert.equal(s.now, 52);
+  let n = 0;
+  s.forEachSpan(0, 45, 45, () => n++);
+  assert.equal(n, 1, 'the range index follows the shifted times');
 });
