@@ -30,6 +30,8 @@ export interface Lane {
 /**
  * Spans of one lane as parallel columns sorted by start. Closed spans only; open spans are in
  * `openSpans`. Strings (name, detail, obj, loc) are ids into `TraceStore.str`.
+ * The arrays are longer than `count` and are replaced as the lane grows: read them from
+ * `spans(lane)` again after a change (the store's `version`), never keep them across one.
  */
 export interface SpanColumns {
   readonly count: number;
@@ -104,7 +106,7 @@ export interface Flow {
   toT: number;
 }
 
-/** A step series, e.g. a queue's depth or a lock's holders and waiters over time. */
+/** A step series, e.g. a queue's depth or a lock's holders and waiters over time. Arrays may be longer than `count`. */
 export interface Series {
   readonly count: number;
   readonly t: Float64Array;
