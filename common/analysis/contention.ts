@@ -24,6 +24,8 @@ export interface ContentionSite {
   acquisitions: number;
   /** Waits that blocked at this line. */
   wait: DurationStats;
+  /** The longest of them (for a hover that links to the chart). */
+  worst: SpanRef | null;
 }
 
 /** One row of the contention table. */
@@ -92,6 +94,7 @@ class Acc {
   readonly pids = new Set<number>();
   readonly siteAcq = new Map<string, number>();
   readonly siteWaits = new Map<string, F64List>();
+  readonly siteWorst = new Map<string, SpanRef>();
   worst: SpanRef | null = null;
   queueWaitCat = 0;
   lastLane = -1;
@@ -106,6 +109,8 @@ class Acc {
       let l = this.siteWaits.get(loc);
       if (!l) this.siteWaits.set(loc, (l = new F64List()));
       l.push(d);
+      const w = this.siteWorst.get(loc);
+      if (!w || d > w.end - w.start) this.siteWorst.set(loc, { lane, index, start, end });
     }
     if (!this.worst || d > this.worst.end - this.worst.start) this.worst = { lane, index, start, end };
   }
@@ -229,7 +234,7 @@ function sitesOf(acc: Acc, acquires: Map<string, number> | undefined): Contentio
     const w = acc.siteWaits.get(loc);
     const wait = w ? durationStats(w.data, w.length) : durationStats(new Float64Array(0));
     const acquisitions = Math.max(acc.siteAcq.get(loc) ?? 0, acquires?.get(loc) ?? 0, wait.count);
-    out.push({ loc, acquisitions, wait });
+    out.push({ loc, acquisitions, wait, worst: acc.siteWorst.get(loc) ?? null });
   }
   return out.sort((a, b) => b.acquisitions - a.acquisitions || b.wait.total - a.wait.total || (a.loc < b.loc ? -1 : 1));
 }

@@ -38,6 +38,17 @@ export interface DeadlockReport {
   sentence: string;
 }
 
+/** One edge of the current wait-for graph: `from` waits on `obj`, which `to` could release. */
+export interface WaitEdge {
+  from: { pid: number; tid: number };
+  /** null when nobody on record can release it (an event, a condition, a lock with no recorded holder). */
+  to: { pid: number; tid: number } | null;
+  cat: number;
+  obj: string;
+  /** Absolute monotonic ns when the wait began. */
+  since: number;
+}
+
 /** Options of the detector. */
 export interface DeadlockOptions {
   /** How long every live lane must be blocked before a stall is reported, in ns (default 2 s). */
@@ -115,6 +126,20 @@ export class DeadlockDetector {
     };
     this.reports.push(report);
     return report;
+  }
+
+  /** The wait-for graph now, to draw: one edge per blocked lane and possible releaser. */
+  waitFor(): WaitEdge[] {
+    const out: WaitEdge[] = [];
+    for (const l of this.graph.lanes()) {
+      const w = l.alive ? l.currentWait() : undefined;
+      if (!w) continue;
+      const from = { pid: l.pid, tid: l.tid };
+      const rel = this.graph.releasers(l);
+      if (!rel) out.push({ from, to: null, cat: w.cat, obj: w.obj, since: w.t });
+      else for (const r of rel) out.push({ from, to: { pid: r.pid, tid: r.tid }, cat: w.cat, obj: w.obj, since: w.t });
+    }
+    return out;
   }
 
   /** Lock-order inversions seen so far, except pairs that are part of a reported deadlock. */

@@ -17,6 +17,7 @@ export * from './criticalPath';
 export * from './deadlock';
 export * from './efficiency';
 export * from './facts';
+export * from './hints';
 export * from './lints';
 export * from './lockOrder';
 export * from './lostUpdate';

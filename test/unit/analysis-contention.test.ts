@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { compareContention, contentionTable } from '../../common/analysis/contention';
 import { breakdown, stateLabel } from '../../common/analysis/breakdown';
 import { whyWaiting } from '../../common/analysis/whyWaiting';
+import { editorHints } from '../../common/analysis/hints';
 import { Cat, ObjType, Role, TraceBuilder, ms } from './analysis-trace';
 
 const A = 'lock:41:1';
@@ -111,4 +112,17 @@ test('why waiting: names the lock, the holder, what the holder did meanwhile, an
     why.sentence,
     'process 43 waited 90 ms for lock A at convoy.py:10:9. process 42 held it for 90 ms of that time, meanwhile sleeping 85 ms and running 5 ms. process 42 handed it over at 100 ms.',
   );
+});
+
+test('editor hints: per line count and p50/p95 wait, with the worst wait to link to', () => {
+  const { store, facts } = convoy();
+  const hints = editorHints(store, facts).filter((h) => h.what === 'lock');
+  assert.deepEqual(
+    hints.map((h) => [h.file, h.line, h.col, h.name, h.label]),
+    [
+      ['convoy.py', 10, 9, 'A', '4× · wait p50 90 ms · p95 130 ms'],
+      ['convoy.py', 20, 5, 'A', '1× · wait p50 180 ms · p95 180 ms'],
+    ],
+  );
+  assert.equal(hints[0].worst!.end - hints[0].worst!.start, ms(130));
 });

@@ -52,6 +52,14 @@ test('a two-lock deadlock is reported the moment the cycle closes, in words', ()
   );
   // The inversion that caused it is not repeated as a warning.
   assert.deepEqual(det.inversions(), []);
+  // The graph to draw: each process waits on the other.
+  assert.deepEqual(
+    det.waitFor().map((e) => [e.from.pid, e.to?.pid, e.obj]),
+    [
+      [41, 42, B],
+      [42, 41, A],
+    ],
+  );
 });
 
 test('a lock-order inversion that did not deadlock is a warning with both orders and their lines', () => {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { criticalPath } from '../../common/analysis/criticalPath';
 import { efficiency } from '../../common/analysis/efficiency';
 import { lint } from '../../common/analysis/lints';
+import { editorHints } from '../../common/analysis/hints';
 import { Cat, ObjType, Role, TraceBuilder, ms } from './analysis-trace';
 
 const P = 'pool:41:1';
@@ -109,4 +110,14 @@ test('critical path follows lock hand-offs through a convoy', () => {
       [41, 160, 200, 'running'],
     ],
   );
+});
+
+test('editor hints for the line that submitted pool tasks: count and task latency, worst task linked', () => {
+  const { store } = stairStep();
+  const [h] = editorHints(store).filter((x) => x.what === 'pool');
+  assert.equal(h.loc, 'snippet.py:9:5');
+  assert.equal(h.name, 'Pool-1');
+  assert.equal(h.label, '4× · task latency p50 10 ms · p95 90 ms');
+  assert.equal(store.lanes()[h.worst!.lane].pid, 43);
+  assert.deepEqual([h.worst!.start, h.worst!.end], [ms(20), ms(100)]);
 });
