@@ -21,7 +21,7 @@ _reported = set()
 
 
 def proc_start(ppid, name, role, t=None):
-    R.emit(K.PROC_START, (ppid, name, role), t, 0)
+    R.emit(K.PROC_START, (ppid, name, role), R.started_at if t is None else t, 0)
     _state['started'] = True
 
 
@@ -35,7 +35,7 @@ def _helper_name():
 
 def on_process_start():
     """Called once the channel is up in a process started by exec (root, spawn child, helper)."""
-    t = R.now()
+    t = R.started_at
     if not os.environ.get(ROOT_ENV):
         os.environ[ROOT_ENV] = str(os.getpid())
         proc_start(os.getppid(), 'MainProcess', Role.ROOT, t)
@@ -67,6 +67,9 @@ def _force_start_method(method):
 def _on_fork_child():
     if not (_state['expect_child'] or _state['forkserver']):
         proc_start(os.getppid(), 'fork', Role.OTHER)
+    # A child forked by Process.start writes its own ProcStart (in _bootstrap); spawn and forkserver
+    # children get theirs from the parent, as soon as start() returns.
+    _state['own_start'] = _state['expect_child']
     _state['forkserver'] = False
     _state['expect_child'] = False
 
@@ -125,8 +128,9 @@ def _patch_process():
 
     def _bootstrap(self, *a, **kw):
         role = _role_of(self)
-        proc_start(getattr(self, '_parent_pid', os.getppid()), self.name, role)
-        R.flush()
+        if _state.get('own_start'):
+            proc_start(getattr(self, '_parent_pid', os.getppid()), self.name, role)
+            R.flush()
         sid = 0
         if role == Role.PROCESS:
             sid = R.begin(Cat.RUN, _run_name(self), short(getattr(self, '_args', ())))
@@ -150,10 +154,15 @@ def _patch_process():
 
     def start(self):
         _state['expect_child'] = True
+        t, role = R.now(), _role_of(self)  # start() drops _target
         try:
-            return orig_start(self)
+            orig_start(self)
         finally:
             _state['expect_child'] = False
+        if getattr(self._popen, 'method', 'fork') != 'fork':
+            # The lane starts now, even if the child is stopped before its interpreter is up.
+            R.emit(K.PROC_START, (os.getpid(), self.name, role), t, 0, as_pid=self.pid)
+            R.flush()
 
     def join(self, timeout=None):
         popen = getattr(self, '_popen', None)

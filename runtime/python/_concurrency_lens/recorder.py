@@ -35,6 +35,7 @@ _LAYOUT = {k: _compile(k) for k in RECORD_FIELDS if k != K.STR_DEF}
 # Per-process state; reset in fork children.
 pid = os.getpid()
 active = False
+started_at = now()  # when this process connected (its lane starts here)
 _lock = _thread.allocate_lock()
 _send_lock = _thread.allocate_lock()
 _buf = bytearray()
@@ -194,6 +195,8 @@ def start():
     except OSError:
         return False
     active = True
+    global started_at
+    started_at = now()
     _redirect_output()
     _thread.start_new_thread(_flusher, (_sock,))
     return True
