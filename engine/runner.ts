@@ -79,7 +79,7 @@ export interface OutputEvent {
 /** Raw output recorded per run before further lines are only counted. */
 export const MAX_OUTPUT_BYTES = 32 * 1024 * 1024;
 const TICK_MS = 10;
-const SCAN_EVERY_TICKS = 10;
+const SCAN_EVERY_TICKS = 20;
 
 /** Starts a run; errors (bad file, syntax error, ...) end it with reason 'error' instead of throwing. */
 export function startRun(opts: RunOptions): Run {

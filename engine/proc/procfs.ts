@@ -3,10 +3,30 @@
  * threads and their CPU time, and whether its environment carries a given variable. Elsewhere every
  * function answers "unknown" and `HAS_PROCFS` is false.
  */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, readSync, readdirSync } from 'node:fs';
 
 /** True where `/proc` can be read (Linux). */
 export const HAS_PROCFS = process.platform === 'linux' && existsSync('/proc/self/stat');
+
+const scratch = Buffer.alloc(4096);
+
+/** Reads a small /proc file (stat, schedstat) into a reused buffer: the sampler and the scans read hundreds a second. */
+function readSmall(path: string): string | undefined {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch {
+    return undefined;
+  }
+  try {
+    const n = readSync(fd, scratch, 0, scratch.length, 0);
+    return scratch.toString('latin1', 0, n);
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** Facts from `/proc/<pid>/stat`. `start` is the start time in clock ticks since boot (detects pid reuse). */
 export interface ProcInfo {
@@ -20,12 +40,8 @@ export interface ProcInfo {
 
 /** Parses `/proc/<pid>/stat`, or undefined if the process is gone. */
 export function readProc(pid: number): ProcInfo | undefined {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, 'latin1');
-  } catch {
-    return undefined;
-  }
+  const text = readSmall(`/proc/${pid}/stat`);
+  if (text === undefined) return undefined;
   // The command name may contain spaces and parentheses: fields start after the last ')'.
   const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
   return { pid, state: f[0], ppid: +f[1], pgid: +f[2], sid: +f[3], start: +f[19] };
@@ -78,12 +94,12 @@ const HAS_SCHEDSTAT = HAS_PROCFS && existsSync('/proc/self/schedstat');
 
 /** CPU time a thread has used, in ns (scheduler statistics when present, else the tick counters). */
 export function threadCpuNs(pid: number, tid: number): number | undefined {
-  try {
-    if (HAS_SCHEDSTAT) return parseInt(readFileSync(`/proc/${pid}/task/${tid}/schedstat`, 'latin1'), 10);
-    const text = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'latin1');
-    const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
-    return (+f[11] + +f[12]) * TICK_NS;
-  } catch {
-    return undefined;
+  if (HAS_SCHEDSTAT) {
+    const s = readSmall(`/proc/${pid}/task/${tid}/schedstat`);
+    return s === undefined ? undefined : parseInt(s, 10);
   }
+  const text = readSmall(`/proc/${pid}/task/${tid}/stat`);
+  if (text === undefined) return undefined;
+  const f = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return (+f[11] + +f[12]) * TICK_NS;
 }
