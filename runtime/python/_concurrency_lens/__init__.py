@@ -9,12 +9,13 @@ def install():
     if _installed:
         return
     _installed = True
-    from . import recorder, procs, sync, queues, pools
+    from . import recorder, procs, sync, queues, shared, pools
 
     if not recorder.start():
         return
     procs.install()
     sync.install()
     queues.install()
+    shared.install()
     pools.install()
     procs.on_process_start()

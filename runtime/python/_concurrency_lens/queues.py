@@ -1,15 +1,14 @@
-"""Queues, pipes, shared values and Manager proxies created by the user's code. Queue items and pipe
+"""Queues and pipes created by the user's code (multiprocessing Queue, JoinableQueue, Pipe; queue.Queue). Items and pipe
 messages are wrapped transparently with (putter pid, item id) so each get can name its put; queue
 depth after each put/get is `qsize()` where the platform has it, else -1 (the store counts)."""
 
 import itertools
-import math
 import queue as std_queue
 
 from . import recorder as R
 from . import sync
 from .schema import K, Cat, Obj, Status
-from .where import called_by_user, loc, short
+from .where import called_by_user, loc
 
 _ids = itertools.count(1)
 
@@ -138,91 +137,6 @@ def _rebuild_connection(fn, args, key):
     conn._cl_key = key
     return conn
 
-
-def _value_classes():
-    from multiprocessing import sharedctypes as SC
-
-    orig_get, orig_set = SC.Synchronized.value.fget, SC.Synchronized.value.fset
-
-    class TValue(SC.Synchronized):
-        """A user `Value`: a few writes per tick recorded with their value, the rest counted."""
-
-        def _set(self, value):
-            self.acquire()
-            try:
-                self._obj.value = value
-            finally:
-                self.release()
-            if self._cl_budget > 0:
-                _write(self, -1, value)
-            else:
-                self._cl_n()
-
-        value = property(orig_get, _set)
-
-        def __reduce__(self):
-            return _rebuild_value, (self._obj, self._lock, TValue, self._cl_key)
-
-    class TArray(SC.SynchronizedArray):
-        """A user `Array`: element writes recorded (a few per tick, the rest counted)."""
-
-        def __setitem__(self, i, value):
-            SC.SynchronizedArray.__setitem__(self, i, value)
-            if self._cl_budget > 0:
-                _write(self, i if isinstance(i, int) else -1, value if isinstance(i, int) else math.nan)
-            else:
-                self._cl_n()
-
-        def __reduce__(self):
-            return _rebuild_value, (self._obj, self._lock, TArray, self._cl_key)
-
-    for cls in (TValue, TArray):
-        cls.__module__ = __name__
-        cls.__qualname__ = cls.__name__
-    return SC, TValue, TArray
-
-
-def _write(o, index, value):
-    o._cl_budget -= 1
-    try:
-        v = float(value)
-    except (TypeError, ValueError):
-        v = math.nan
-    R.emit(K.VALUE_WRITE, (o._cl_key, index, v))
-
-
-def _rebuild_value(obj, lock, cls, key):
-    o = cls(obj, lock)
-    sync._init(o, key, K.VALUE_WRITE)
-    return o
-
-
-def _patch_manager():
-    from multiprocessing import managers as M
-
-    orig = M.BaseProxy._callmethod
-    declared = set()
-
-    def _callmethod(self, methodname, args=(), kwds={}):
-        if not R.active or methodname[0] in '_#' and not (methodname[:2] == '__' and methodname[-2:] == '__'):
-            return orig(self, methodname, args, kwds)
-        tok = self._token
-        key = 'mgr:%s:%s' % (tok.address if isinstance(tok.address, str) else tok.address[1], tok.id)
-        if key not in declared:
-            declared.add(key)
-            R.emit(K.OBJ_DECL, (key, Obj.MANAGER, tok.typeid, -1, loc(2)))
-        sid = R.begin(Cat.WAIT_MANAGER, methodname, short(args), key, loc(2))
-        status = Status.ERROR
-        try:
-            r = orig(self, methodname, args, kwds)
-            status = Status.OK
-            return r
-        finally:
-            R.end(sid, status)
-
-    M.BaseProxy._callmethod = _callmethod
-
-
 def _patch_thread_queue():
     base = std_queue.Queue
 
@@ -274,17 +188,12 @@ def _patch_thread_queue():
     Queue.__module__, Queue.__qualname__ = 'queue', 'Queue'  # pickled by reference as queue.Queue
     std_queue.Queue = Queue
 
-
 def install():
-    """Patches Queue, JoinableQueue, Pipe, Value, Array, Manager proxies and `queue.Queue`."""
+    """Patches Queue, JoinableQueue and Pipe of multiprocessing, and `queue.Queue`."""
     _patch_thread_queue()  # first: multiprocessing.managers registers queue.Queue when it is imported
-    import multiprocessing
-    from multiprocessing import context
-
-    global TQueue, TJoinableQueue, TConnection, TValue, TArray
+    global TQueue, TJoinableQueue, TConnection
     TQueue, TJoinableQueue = _queue_classes()
     TConnection = _conn_class()
-    SC, TValue, TArray = _value_classes()
 
     def q_trace(cls, name):
         def trace(o, a, kw):
@@ -304,35 +213,6 @@ def install():
         sync.declare(key, Obj.PIPE, 'Pipe', -1, loc(3))
         return ends
 
-    def value_trace(o, a, kw):
-        # Rebuilt as the traced class around the same shared memory and lock (no __class__ swap: see sync.py).
-        if type(o) is SC.Synchronized:
-            o = TValue(o._obj, o._lock)
-            sync.new_traced(o, 'value', Obj.VALUE, 'Value', -1, 4)
-        elif type(o) is SC.SynchronizedArray:
-            o = TArray(o._obj, o._lock)
-            sync.new_traced(o, 'array', Obj.ARRAY, 'Array', len(o), 4)
-        else:
-            return o
-        o._cl_what = K.VALUE_WRITE
-        return o
-
-    table = {
-        'Queue': q_trace(TQueue, 'Queue'),
-        'JoinableQueue': q_trace(TJoinableQueue, 'JoinableQueue'),
-        'Pipe': pipe_trace,
-        'Value': value_trace,
-        'Array': value_trace,
-    }
-    for name, trace in table.items():
-        orig = getattr(context.BaseContext, name)
-
-        def factory(self, *a, _orig=orig, _trace=trace, **kw):
-            o = _orig(self, *a, **kw)
-            if R.active and called_by_user(2):
-                return _trace(o, a, kw)
-            return o
-
-        setattr(context.BaseContext, name, factory)
-        setattr(multiprocessing, name, getattr(context._default_context, name))
-    _patch_manager()
+    sync.route('Queue', q_trace(TQueue, 'Queue'))
+    sync.route('JoinableQueue', q_trace(TJoinableQueue, 'JoinableQueue'))
+    sync.route('Pipe', pipe_trace)
