@@ -212,7 +212,11 @@ class LiveRun implements Run {
     }
     const pid = child.pid;
     this.tree = new ProcessTree(pid, ENV.token, this.token);
-    this.untrack = trackRun({ killNow: () => this.tree?.killNow(), stop: () => this.stop() });
+    const killNow = (): void => {
+      this.tree?.killNow();
+      if (this.runDir) removeRunDir(this.runDir);
+    };
+    this.untrack = trackRun({ killNow, stop: () => this.stop() });
     for (const stream of ['stdout', 'stderr'] as const) {
       const lines = new LineSplitter((text) => this.rawLine(pid, stream, text));
       child[stream]!.on('data', (d: Buffer) => lines.push(d));

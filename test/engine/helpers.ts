@@ -1,10 +1,11 @@
 /** Shared helpers for engine tests: snippet files in a temp dir, the stand-in boot, /proc checks. */
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as esbuild from 'esbuild';
 
-const work = mkdtempSync(join(tmpdir(), 'cl-test-'));
+const work = mkdtempSync(join(tmpdir(), 'cl-engine-test-'));
+process.on('exit', () => rmSync(work, { recursive: true, force: true }));
 let bootPath: string | undefined;
 
 /** Writes `text` to a fresh snippet file named `name` and returns its path. */

@@ -1,11 +1,13 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { delay, isAlive, processesWithEnv, snippetFile, wireBoot } from './helpers';
 
 const SNIPPET = `
+console.log('dir ' + process.env.CONCURRENCY_LENS_RUN_DIR);
 const c = require('node:child_process').spawn(process.execPath, ['-e', "process.on('SIGTERM', () => {}); console.log('ready ' + process.pid); setInterval(() => {}, 1000)"], { stdio: 'inherit' });
 setInterval(() => {}, 1000);
 `;
@@ -24,7 +26,15 @@ async function host(mode: 'exit' | 'signal') {
   for (let i = 0; i < 500 && !/ready \d+/.test(out); i++) await delay(20);
   const pid = Number(/ready (\d+)/.exec(out)?.[1]);
   assert.ok(pid > 0, 'the run started');
-  return { child, pid, exited, left: () => processesWithEnv(`CL_TEST_TAG=${tag}`).filter((p) => p !== child.pid) };
+  const runDir = /dir (\S+)/.exec(out)?.[1] ?? '';
+  assert.ok(existsSync(runDir), 'the run has its private directory');
+  return {
+    child,
+    pid,
+    exited,
+    runDir,
+    left: () => processesWithEnv(`CL_TEST_TAG=${tag}`).filter((p) => p !== child.pid),
+  };
 }
 
 test("the runner's own process.exit kills the whole run", async () => {
@@ -33,6 +43,7 @@ test("the runner's own process.exit kills the whole run", async () => {
   await delay(100);
   assert.equal(isAlive(h.pid), false);
   assert.deepEqual(h.left(), []);
+  assert.equal(existsSync(h.runDir), false, 'the private directory is removed');
 });
 
 test('SIGTERM to the runner stops the run (SIGTERM-proof child included) and still ends the runner', async () => {
@@ -41,4 +52,5 @@ test('SIGTERM to the runner stops the run (SIGTERM-proof child included) and sti
   assert.equal(await h.exited, -1);
   assert.equal(isAlive(h.pid), false);
   assert.deepEqual(h.left(), []);
+  assert.equal(existsSync(h.runDir), false, 'the private directory is removed');
 });
