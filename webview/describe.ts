@@ -50,6 +50,17 @@ export function describePick(view: TraceView, pick: Pick): string[] {
     if (Number.isFinite(task.submit) && Number.isFinite(task.start))
       lines.push(`queued ${formatDuration(task.start - task.submit)} before it ran`);
   }
+  if (!task && pick.depth > 0 && pick.index >= 0) {
+    // Name the task this span happened in (a sleep or wait inside a pool task).
+    const c = view.spans(pick.lane);
+    for (let i = pick.index - 1; i >= 0 && i >= pick.index - 256; i--) {
+      if (c.depth[i] < pick.depth && c.start[i] <= pick.start && c.end[i] >= pick.end && c.task[i] >= 0) {
+        const t = view.tasks()[c.task[i]];
+        if (t) lines.push(`inside task ${taskLabel(t.fn, t.args, 60)}`);
+        break;
+      }
+    }
+  }
   const loc = pick.loc || task?.loc;
   if (loc) lines.push(`${loc} (click to open)`);
   return lines;

@@ -205,4 +205,12 @@ export function attachInteraction(chart: Chart, tooltip: HTMLElement, host: Inte
     if (handled) ev.preventDefault();
   });
   plot.addEventListener('blur', hideTip);
+  // Clicking a lane's label selects the lane for keyboard navigation.
+  chart.labels.addEventListener('click', (ev) => {
+    const el = (ev.target as HTMLElement).closest('.label');
+    const i = el ? Array.prototype.indexOf.call(chart.labels.children, el) : -1;
+    if (i < 0) return;
+    moveRow(i - (chart.focusRow < 0 ? -1 : chart.focusRow));
+    plot.focus();
+  });
 }

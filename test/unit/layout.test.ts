@@ -163,6 +163,15 @@ test('picking a task span gives its submit → run → result flows and a descri
   assert.equal(flows[1].toT, (FIXTURE.taskStart(0) + FIXTURE.taskMs + 2) * 1e6);
 });
 
+test('a wait inside a pool task names the task', () => {
+  const s = store();
+  const w1 = buildRows(s.lanes(), s.objects()).find((r) => r.sub === 'PID 201');
+  assert.ok(w1);
+  const pick = pickAt(s, w1, 100e6, 1e6);
+  assert.ok(pick && pick.kind === 'span' && pick.cat === Cat.Sleep);
+  assert.ok(describePick(s, pick).includes('inside task square(0)'));
+});
+
 test('picking a lock wait finds the hand-off from the releasing process', () => {
   const s = store();
   const rows = buildRows(s.lanes(), s.objects());
@@ -188,7 +197,8 @@ test('summary and range statistics add up', () => {
   assert.equal(m.wall, 1000e6);
   assert.ok(Math.abs(m.speedup - 0.9) < 1e-9);
   const r = rangeStats(s, 100e6, 300e6);
-  assert.equal(r.byState[State.Task], 3 * 150e6);
+  assert.equal(r.byState[State.Task], 3 * 150e6 - 60e6);
+  assert.equal(r.byState[State.Sleep], 340e6 + 60e6);
   assert.equal(r.byState[State.WaitLock], 180e6);
   assert.equal(r.byState[State.Idle], 3 * 50e6);
   assert.equal(r.byState[State.Hold], 100e6);

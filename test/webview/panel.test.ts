@@ -231,13 +231,15 @@ test('keyboard moves across lanes and spans and announces them', async () => {
   const page = panel.page;
   await page.focus('.plot');
   await page.keyboard.press('Escape');
+  await page.click('.labels .label:has-text("consumer")');
+  assert.equal(await page.textContent('.label.selected .name'), 'consumer');
   await page.keyboard.press('Home');
   for (let i = 0; i < 2; i++) await page.keyboard.press('ArrowDown');
   let d = await lens(page);
   assert.equal(d.rows[d.focusRow].sub, 'PID 201');
   assert.equal(await page.textContent('.label.selected .name'), 'ForkPoolWorker-1');
-  await page.keyboard.press('ArrowRight');
-  await page.keyboard.press('ArrowRight');
+  // Spans in start order: square(0), the sleep inside it, square(3).
+  for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowRight');
   d = await lens(page);
   assert.match(d.tooltip, /^square\(3\)/);
   assert.match((await page.textContent('.sr-only')) ?? '', /square\(3\)/);

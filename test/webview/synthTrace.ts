@@ -86,7 +86,12 @@ export function fixtureChunks(): Chunk[] {
     for (let i = k; i < 6; i += 3) {
       const s = FIXTURE.taskStart(i);
       w.rec(Kind.TaskStart, s, [pool, i]);
-      w.spanOf(s, s + FIXTURE.taskMs, Cat.Task, 'square', pool, 'fixture.py:8:1');
+      if (i === 0) {
+        // Task 0 sleeps inside: [60, 160] ms.
+        const id = w.begin(s, Cat.Task, 'square', pool, 'fixture.py:8:1');
+        w.spanOf(60, 160, Cat.Sleep, 'sleep', '', 'fixture.py:9:5');
+        w.end(s + FIXTURE.taskMs, id);
+      } else w.spanOf(s, s + FIXTURE.taskMs, Cat.Task, 'square', pool, 'fixture.py:8:1');
       w.rec(Kind.TaskEnd, s + FIXTURE.taskMs, [pool, i, 0]);
     }
     for (let t = 50; t <= 750; t += 50) {
