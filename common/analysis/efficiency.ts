@@ -55,9 +55,10 @@ export function efficiency(view: TraceView, opts: EfficiencyOptions, facts?: Eve
   const ix = ViewIndex.of(view);
   const open = openByLane(view);
   const procs = ix.lanes.filter((l) => l.tid === 0);
-  const start = Math.min(0, ...procs.map((l) => ix.laneStart(l.id)));
-  const end = Math.max(0, ...procs.map((l) => ix.laneEnd(l.id)));
-  const wall = end - start;
+  // From the first process's start: interpreter start-up before it is not the program's serial part.
+  const start = Math.min(...procs.map((l) => ix.laneStart(l.id)));
+  const end = Math.max(start, ...procs.map((l) => ix.laneEnd(l.id)));
+  const wall = procs.length ? end - start : 0;
   const poolWorkers = procs.filter((l) => l.role === Role.PoolWorker);
   const others = procs.filter((l) => l.role === Role.Process);
   const workerLanes = poolWorkers.length ? poolWorkers : others.length ? others : procs.slice(0, 1);

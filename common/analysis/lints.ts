@@ -161,16 +161,18 @@ function joinBeforeDrain(ix: ViewIndex, facts: EventFacts, make: Make): void {
   if (pids.size === 0) return;
   // When each item a joined process put was taken out, per queue, keyed by (putter pid, item id).
   const key = (pid: number, item: number): number => pid * 4294967296 + item;
-  const taken = new Map<string, Map<number, number>>();
+  const taken = new Map<string, Map<number, { t: number; by: number }>>();
   for (const [q, ops] of facts.queues) {
-    const m = new Map<number, number>();
+    const m = new Map<number, { t: number; by: number }>();
     for (let i = 0; i < ops.getT.length; i++) {
       const pid = ops.getPutPid.data[i];
-      if (pids.has(pid)) m.set(key(pid, ops.getItem.data[i]), ops.getT.data[i] - view.origin);
+      if (pids.has(pid))
+        m.set(key(pid, ops.getItem.data[i]), { t: ops.getT.data[i] - view.origin, by: ops.getPid.data[i] });
     }
     taken.set(q, m);
   }
   for (const [n, j] of joins.entries()) {
+    const joiner = ix.lanes[j.lane];
     for (const pid of targets[n]) {
       for (const [q, ops] of facts.queues) {
         let pending = 0;
@@ -180,14 +182,14 @@ function joinBeforeDrain(ix: ViewIndex, facts: EventFacts, make: Make): void {
         for (let i = 0; i < ops.putT.length; i++) {
           // Items it put before the join returned that were still in the queue when it returned.
           if (ops.putPid.data[i] !== pid || ops.putT.data[i] - view.origin >= j.end) continue;
-          const got = gets.get(key(pid, ops.putItem.data[i])) ?? Infinity;
-          if (got < j.end) continue;
+          const got = gets.get(key(pid, ops.putItem.data[i]));
+          // Taken by another process (a consumer draining concurrently) is the correct design.
+          if (got && (got.t < j.end || got.by !== joiner.pid)) continue;
           pending++;
-          if (got === Infinity) never++;
+          if (!got) never++;
           else late++;
         }
         if (pending === 0) continue;
-        const joiner = ix.lanes[j.lane];
         const stuck = !j.returned;
         const message =
           `${laneLabel(joiner.pid, joiner.tid)} joined process ${pid}${j.loc ? ` at ${j.loc}` : ''} while ${ix.describe(q, Cat.WaitQueueGet)} still held ${pending} item${pending === 1 ? '' : 's'} it had put` +
@@ -223,10 +225,9 @@ function poolNotJoined(ix: ViewIndex, make: Make): void {
     if (owner < 0) continue;
     const ownerEnd = ix.lanes[owner].end;
     const workers = ix.lanes.filter((l) => l.role === Role.PoolWorker && l.tid === 0 && l.ppid === pool.pid);
-    // Workers that ended before their owner were terminated on purpose (`with Pool()`, dispose).
-    const leftOver = workers.filter(
-      (w) => Number.isNaN(w.end) || Number.isNaN(ownerEnd) || w.end >= ownerEnd || w.signal !== '',
-    );
+    // Workers that ended before their owner were ended on purpose, even by SIGTERM: `with Pool()`
+    // terminates its workers on exit, which is the idiomatic form. Only workers that outlived it count.
+    const leftOver = workers.filter((w) => Number.isNaN(w.end) || Number.isNaN(ownerEnd) || w.end >= ownerEnd);
     if (Number.isNaN(ownerEnd) && !Number.isFinite(view.run().end)) continue;
     if (workers.length && leftOver.length === 0) continue;
     make(

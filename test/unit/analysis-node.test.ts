@@ -11,7 +11,8 @@ import { lint } from '../../common/analysis/lints';
 import { whyWaiting } from '../../common/analysis/whyWaiting';
 import { Cat, Kind, type TraceEvent } from '../../common/schema';
 import { TraceStore } from '../../common/store';
-import { runCode } from '../runtime/harness';
+import { resolve } from 'node:path';
+import { runCode, runSnippet } from '../runtime/harness';
 
 function storeOf(events: TraceEvent[]): TraceStore {
   const store = new TraceStore();
@@ -153,4 +154,14 @@ test('node: a convoy on one lock: waits, hand-offs and "why waiting" for the wor
     held[0].message,
     /^lock counter_lock is held across a sleep at .+ \(9 times, .+ in total\); processes waited .+ in total for it$/,
   );
+});
+
+test('node: the samples the lints link to do not trigger those lints', async () => {
+  for (const name of ['05_queue_producer_consumer', '07_lock_counter', '09_pool_methods']) {
+    const r = await runSnippet(resolve(__dirname, '../../samples/node', `${name}.ts`));
+    assert.equal(r.code, 0, `${name}: ${r.stderr}`);
+    const ids = lint(storeOf(r.events), { cores: 2 }).map((l) => l.id);
+    for (const id of ['join-before-drain', 'pool-not-joined', 'value-lost-update', 'lock-held-across-wait'] as const)
+      assert.ok(!ids.includes(id), `${name}: ${id}`);
+  }
 });

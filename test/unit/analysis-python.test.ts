@@ -12,7 +12,7 @@ import { contentionTable } from '../../common/analysis/contention';
 import { DeadlockDetector, type DeadlockReport } from '../../common/analysis/deadlock';
 import { lint } from '../../common/analysis/lints';
 import { Kind, type TraceEvent } from '../../common/schema';
-import { runPython } from '../python/harness';
+import { runPython, sample } from '../python/harness';
 
 const dir = mkdtempSync(join(tmpdir(), 'cl-analysis-'));
 test.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -269,4 +269,14 @@ if __name__ == '__main__':
       ],
     ],
   );
+});
+
+test('python: the samples the lints link to do not trigger those lints', async () => {
+  for (const name of ['05_queue_producer_consumer', '07_lock_counter', '09_pool_methods']) {
+    const run = await runPython(sample(`${name}.py`), { timeoutMs: 30_000 });
+    assert.equal(run.code, 0, name);
+    const ids = lint(run.store, { cores: 2 }).map((l) => l.id);
+    for (const id of ['join-before-drain', 'pool-not-joined', 'value-lost-update', 'lock-held-across-wait'] as const)
+      assert.ok(!ids.includes(id), `${name}: ${id}`);
+  }
 });
