@@ -124,7 +124,9 @@ class LiveRun implements Run {
     this.maxProcs = opts.maxProcs ?? 64;
     this.graceMs = opts.graceMs ?? 500;
     this.done = new Promise((r) => (this.resolveDone = r));
-    this.start().catch((err: Error) => this.finish('error', R.EXIT_CODES.error, `internal error: ${err.message}`));
+    const bad = badOption(this.timeoutMs, this.maxProcs);
+    const started = bad ? Promise.resolve(this.finish('error', R.EXIT_CODES.error, bad)) : this.start();
+    started.catch((err: Error) => this.finish('error', R.EXIT_CODES.error, `internal error: ${err.message}`));
   }
 
   get store(): TraceView {
@@ -340,14 +342,31 @@ class LiveRun implements Run {
   }
 
   private emitOutput(line: OutputEvent): void {
-    for (const l of this.outputListeners) l(line);
+    for (const l of this.outputListeners) guard(() => l(line));
   }
 
   private pushChunk(c: Chunk): void {
     this.chunks.push(c);
-    this.storeImpl?.ingest(c);
-    for (const l of this.chunkListeners) l(c);
+    if (this.storeImpl) guard(() => this.storeImpl!.ingest(c));
+    for (const l of this.chunkListeners) guard(() => l(c));
   }
+}
+
+/** Runs a consumer callback; its failure is reported but never stops collection (or the host). */
+function guard(fn: () => void): void {
+  try {
+    fn();
+  } catch (err) {
+    console.error('concurrency-lens: a run listener failed:', err);
+  }
+}
+
+/** Why the limits cannot be used, or undefined. */
+function badOption(timeoutMs: number, maxProcs: number): string | undefined {
+  if (!(timeoutMs > 0)) return `the time limit must be a positive number of milliseconds, not ${timeoutMs}`;
+  if (!Number.isInteger(maxProcs) || maxProcs < 1)
+    return `the process limit must be a whole number ≥ 1, not ${maxProcs}`;
+  return undefined;
 }
 
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

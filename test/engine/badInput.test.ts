@@ -55,3 +55,34 @@ test('stop() before the root has started starts nothing; stop() after the end is
   await run.stop();
   assert.equal((await run.done).reason, 'stopped');
 });
+
+test('impossible limits are refused; a listener that throws does not break the run', async () => {
+  const snippet = snippetFile('fine.js', "console.log('one'); console.log('two');\n");
+  const r1 = await startRun({ snippet, nodeBoot: wireBoot(), timeoutMs: 0 }).done;
+  assert.equal(r1.reason, 'error');
+  assert.match(r1.message, /time limit must be a positive number/);
+  const r2 = await startRun({ snippet, nodeBoot: wireBoot(), maxProcs: 0.5 }).done;
+  assert.match(r2.message, /process limit must be a whole number/);
+  const run = startRun({ snippet, nodeBoot: wireBoot() });
+  const seen: string[] = [];
+  const quiet = console.error;
+  console.error = () => {};
+  try {
+    run.onOutput(() => {
+      throw new Error('listener bug');
+    });
+    run.onChunk(() => {
+      throw new Error('listener bug');
+    });
+    run.onOutput((l) => seen.push(l.text));
+    const r = await run.done;
+    assert.equal(r.reason, 'exit');
+  } finally {
+    console.error = quiet;
+  }
+  assert.deepEqual(seen, ['one', 'two']);
+  assert.deepEqual(
+    run.store.output().map((o) => o.text),
+    ['one', 'two'],
+  );
+});
