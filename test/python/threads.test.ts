@@ -41,5 +41,5 @@ test('threading primitives and queue.Queue: waits and flows on the thread lanes'
   assert.ok(puts.every((p) => p.tid === producer && p.depth <= 2));
   assert.ok(gets.every((g) => g.tid === consumer));
   const decl = ofKind(r.events, Kind.ObjDecl).map((d) => d.name);
-  assert.deepEqual(decl.sort(), ['cond', 'lock', 'q', 'ready']);
+  assert.deepEqual(decl.sort(), ['cond', 'held', 'lock', 'q', 'ready']);
 });

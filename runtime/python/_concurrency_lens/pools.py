@@ -27,7 +27,8 @@ class TracedCall:
             status = Status.OK
             return r
         except BaseException as e:
-            R.emit(K.ERROR, ('%s: %s' % (type(e).__name__, e), ''.join(traceback.format_exception(type(e), e, e.__traceback__))))
+            stack = ''.join(traceback.format_exception(type(e), e, e.__traceback__))
+            R.emit(K.ERROR, ('%s: %s' % (type(e).__name__, e), stack))
             raise
         finally:
             R.end(sid, status)
@@ -145,7 +146,8 @@ def _patch_pool():
             return orig_next(self, timeout)
         return _wait_span('next', pool._cl_key, orig_next, self, timeout)
 
-    P.Pool.__init__, P.Pool._guarded_task_generation, P.Pool.apply_async, P.Pool.join = __init__, _guarded_task_generation, apply_async, pool_join
+    P.Pool.__init__, P.Pool._guarded_task_generation = __init__, _guarded_task_generation
+    P.Pool.apply_async, P.Pool.join = apply_async, pool_join
     P.ApplyResult.wait, P.IMapIterator.next = wait, next
     P.IMapIterator.__next__ = next
 
@@ -153,7 +155,8 @@ def _patch_pool():
 def _patch_executor():
     from concurrent.futures import process as CP, _base
 
-    init, submit, shutdown, result = CP.ProcessPoolExecutor.__init__, CP.ProcessPoolExecutor.submit, CP.ProcessPoolExecutor.shutdown, _base.Future.result
+    E = CP.ProcessPoolExecutor
+    init, submit, shutdown, result = E.__init__, E.submit, E.shutdown, _base.Future.result
 
     def __init__(self, *a, **kw):
         init(self, *a, **kw)

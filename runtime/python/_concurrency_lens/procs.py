@@ -124,7 +124,8 @@ def _patch_process():
     import multiprocessing.popen_fork as pf
     global _BaseProcess
     _BaseProcess = mpp.BaseProcess
-    orig_bootstrap, orig_start, orig_join, orig_poll = mpp.BaseProcess._bootstrap, mpp.BaseProcess.start, mpp.BaseProcess.join, pf.Popen.poll
+    B = mpp.BaseProcess
+    orig_bootstrap, orig_start, orig_join, orig_poll = B._bootstrap, B.start, B.join, pf.Popen.poll
 
     def _bootstrap(self, *a, **kw):
         role = _role_of(self)

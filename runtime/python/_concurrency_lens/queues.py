@@ -1,6 +1,7 @@
-"""Queues and pipes created by the user's code (multiprocessing Queue, JoinableQueue, Pipe; queue.Queue). Items and pipe
-messages are wrapped transparently with (putter pid, item id) so each get can name its put; queue
-depth after each put/get is `qsize()` where the platform has it, else -1 (the store counts)."""
+"""Queues and pipes created by the user's code: multiprocessing Queue, JoinableQueue and Pipe, and
+queue.Queue for threads. Items and pipe messages are wrapped transparently with (putter pid, item id)
+so each get can name its put; queue depth after each put/get is `qsize()` where the platform has it,
+else -1 (the store counts)."""
 
 import itertools
 import queue as std_queue

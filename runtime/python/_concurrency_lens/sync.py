@@ -93,7 +93,9 @@ def _fast(o, hold=True):
         o._cl_agg += 1
 
 
-objtype_names = {Obj.LOCK: 'Lock', Obj.RLOCK: 'RLock', Obj.SEMAPHORE: 'Semaphore', Obj.EVENT: 'Event', Obj.CONDITION: 'Condition'}
+objtype_names = {
+    Obj.LOCK: 'Lock', Obj.RLOCK: 'RLock', Obj.SEMAPHORE: 'Semaphore', Obj.EVENT: 'Event', Obj.CONDITION: 'Condition'
+}
 
 
 def route(name, trace):

@@ -145,7 +145,9 @@ def install():
     from multiprocessing import context
 
     S, TLock, TRLock, TSem, TBSem, TCond, TEvent = _mp_classes()
-    globals().update(TLock=TLock, TRLock=TRLock, TSemaphore=TSem, TBoundedSemaphore=TBSem, TCondition=TCond, TEvent=TEvent)
+    globals().update(
+        TLock=TLock, TRLock=TRLock, TSemaphore=TSem, TBoundedSemaphore=TBSem, TCondition=TCond, TEvent=TEvent
+    )
     for cls in (TLock, TRLock, TSem, TBSem, TCond, TEvent):
         cls.__module__ = __name__  # so spawn children unpickle them from here
         cls.__qualname__ = cls.__name__

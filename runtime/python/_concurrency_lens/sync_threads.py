@@ -89,7 +89,8 @@ class ThreadRLock(ThreadLock):
 def install():
     """Replaces the threading factories and classes with their traced versions."""
     raw_lock, raw_rlock = threading.Lock, threading.RLock
-    base_sem, base_bsem, base_event, base_cond = threading.Semaphore, threading.BoundedSemaphore, threading.Event, threading.Condition
+    base_sem, base_bsem = threading.Semaphore, threading.BoundedSemaphore
+    base_event, base_cond = threading.Event, threading.Condition
 
     def Lock():
         return ThreadLock(raw_lock()) if R.active and called_by_user(2) else raw_lock()
