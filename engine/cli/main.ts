@@ -1,5 +1,6 @@
 /** The `concurrency-lens` command line (`dist/cli.js`). */
 import { readFileSync } from 'node:fs';
+import { version } from '../../package.json';
 import { parseArgs, USAGE } from './args';
 import { fromChromeTrace } from '../../common/chrome/import';
 import { servePanel } from '../server';
@@ -32,7 +33,7 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(`${USAGE}\n`);
       return 0;
     case 'version':
-      process.stdout.write('concurrency-lens 0.1.0\n');
+      process.stdout.write(`concurrency-lens ${version}\n`);
       return 0;
     case 'serve':
       return serveCommand(c.trace);
