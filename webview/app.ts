@@ -16,6 +16,8 @@ import type { Host } from './transport';
 /** Saved with the host's setState. */
 interface SavedState {
   chart: ChartState;
+  /** Title of the trace the state belongs to. */
+  title: string;
 }
 
 /** The running panel. */
@@ -32,6 +34,7 @@ export class PanelApp {
   readonly frameLog: { at: number; shown: number; ms: number }[] = [];
   /** Load timings (performance.now() ms) for the benchmarks: first chunk in, run state in, first frame after it. */
   readonly timing = { firstAppend: NaN, ingestMs: 0, state: NaN, frameAfterState: NaN };
+  private restoredTitle = '';
   private summaryVersion = -1;
   private summaryAt = -Infinity;
   private selectionKey = '';
@@ -75,19 +78,26 @@ export class PanelApp {
     });
     const saved = host.getState() as SavedState | undefined;
     if (saved?.chart) this.chart.restore(saved.chart);
+    this.restoredTitle = saved?.title ?? '';
     this.updateChrome();
   }
 
   /** Handles one message from the host. */
   handle(msg: ToPanel): void {
     switch (msg.type) {
-      case 'trace/reset':
+      case 'trace/reset': {
+        // A reloaded panel (VS Code re-creates hidden webviews) gets the snapshot of the trace it
+        // showed before: keep the restored zoom and selection. Anything else starts fitted.
+        const restoring = this.phase === 'idle' && this.store === undefined && msg.title === this.restoredTitle;
         this.title = msg.title;
         this.store = new TraceStore();
-        this.chart.selection = null;
+        if (!restoring) {
+          this.chart.selection = null;
+          this.chart.mode = 'fit';
+        }
         this.chart.setView(this.store);
-        if (this.chart.mode !== 'manual' || this.phase !== 'idle') this.chart.mode = 'fit';
         break;
+      }
       case 'trace/append':
         if (!this.store) {
           this.store = new TraceStore();
@@ -217,7 +227,7 @@ export class PanelApp {
       }
     }
     this.renderSelection();
-    this.host.setState({ chart: this.chart.state() } satisfies SavedState);
+    this.host.setState({ chart: this.chart.state(), title: this.title } satisfies SavedState);
   }
 
   private renderSelection(): void {

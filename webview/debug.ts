@@ -3,6 +3,7 @@
  * benchmarks can check lanes, spans, series and statistics without guessing pixels.
  */
 import type { PanelApp } from './app';
+import type { DrawReport } from './painter';
 
 /** The snapshot (plain data, recomputed on each read). */
 export function describeDebug(app: PanelApp) {
@@ -39,7 +40,7 @@ export function describeDebug(app: PanelApp) {
       start: l.start,
       end: l.end,
     })),
-    report: c.report ? JSON.parse(JSON.stringify(c.report)) : null,
+    report: c.report ? (JSON.parse(JSON.stringify(c.report)) as DrawReport) : null,
     theme: { kind: c.theme.kind, colors: [...c.theme.colors], bg: c.theme.bg },
     flows: c.flows.map((f) => ({ ...f })),
     handoff: c.handoff.map((f) => ({ ...f })),

@@ -86,6 +86,33 @@ test('a live run grows in the panel, follows the clock, and stops and reruns fro
   }
 });
 
+test('a real Pool.map run: one lane per worker PID, five labelled tasks, the speed-up in the summary', async () => {
+  const r = startRun({ snippet: join(samples, '04_pool_map.py') });
+  runs.push(r);
+  const p = await openPanel(browser, r, { title: '04_pool_map.py', waitRows: false });
+  try {
+    const result = await r.done;
+    assert.equal(result.exitCode, 0, result.message);
+    const d = await waitLens(p.page, (d) => d.phase === 'ended' && (d.report?.labels.length ?? 0) === 5);
+    const workers = d.lanes.filter((l) => /PoolWorker/.test(l.name));
+    assert.equal(workers.length, 3);
+    const labels = await p.page.$$eval('.labels .label.kind-lane', (els) => els.map((e) => e.textContent ?? ''));
+    for (const w of workers)
+      assert.ok(
+        labels.some((l) => l.includes(`PID ${w.pid}`)),
+        `a label for worker ${w.pid}`,
+      );
+    assert.deepEqual(d.report?.labels.map((l) => l.replace(/[^0-9]/g, '')).sort(), ['0', '1', '2', '3', '4']);
+    assert.ok(d.report?.labels.every((l) => l.startsWith('square(')));
+    assert.match(d.summary, /tasks 5\/5/);
+    const speedup = Number(/speed-up ([0-9.]+)×/.exec(d.summary)?.[1]);
+    assert.ok(speedup > 1.2 && speedup <= 3.05, `speed-up ${speedup} for 5 one-second tasks on 3 workers`);
+    await p.page.screenshot({ path: `${SHOTS}/real-pool-map.png` });
+  } finally {
+    await p.close();
+  }
+});
+
 test('a snippet that fails shows the error state with what to do', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'lens-broken-'));
   writeFileSync(join(dir, 'broken.py'), 'def f(:\n    pass\n');

@@ -93,8 +93,14 @@ test('the zoom window and selection are kept with setState and restored on reloa
     await page.focus('.plot');
     await page.keyboard.press('+');
     await page.keyboard.press('Shift+ArrowRight');
+    const r = await lens(page);
+    await page.mouse.move(r.plot.left + 100, r.plot.top - 12);
+    await page.mouse.down();
+    await page.mouse.move(r.plot.left + 300, r.plot.top - 12, { steps: 5 });
+    await page.mouse.up();
     const d = await lens(page);
     assert.equal(d.mode, 'manual');
+    assert.ok(d.selection);
     saved = (await host(page)).state;
     assert.deepEqual((saved as { chart: { window: number[] } }).chart.window, d.window);
   } finally {
@@ -107,6 +113,8 @@ test('the zoom window and selection are kept with setState and restored on reloa
     const d = await lens(again);
     assert.equal(d.mode, 'manual');
     assert.deepEqual(d.window, (saved as { chart: { window: number[] } }).chart.window);
+    assert.deepEqual(d.selection, (saved as { chart: { selection: number[] } }).chart.selection);
+    assert.match(d.selectionText, /^Selection /);
   } finally {
     await again.close();
   }
