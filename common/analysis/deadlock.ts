@@ -4,7 +4,9 @@
  * it closes, a wait on a lock whose holder exited, or "every live lane blocked longer than the
  * threshold". It also collects lock-order inversions that did not (yet) deadlock.
  */
+import type { Chunk } from '../protocol';
 import { Cat, ObjType, type TraceEvent } from '../schema';
+import { WireDecoder } from '../wire';
 import { LockOrder, type LockOrderInversion } from './lockOrder';
 import { fmtDuration, laneLabel, objTypeWord } from './util';
 import { WaitGraph, type LaneState, type OpenWait } from './waitGraph';
@@ -68,6 +70,8 @@ export class DeadlockDetector {
   private stallReported = false;
   private fresh: DeadlockReport | null = null;
   private now = -Infinity;
+  private readonly decoders = new Map<number, WireDecoder | null>();
+  private readonly pending: TraceEvent[] = [];
 
   constructor(opts: DeadlockOptions = {}) {
     this.stallNs = opts.stallNs ?? 2e9;
@@ -86,6 +90,27 @@ export class DeadlockDetector {
       const locks = held.filter((k) => this.isLock(k));
       if (locks.length) this.order.acquire(lane.pid, lane.tid, locks, (k) => lane.holdLoc.get(k) ?? '', obj, loc, t);
     };
+  }
+
+  /**
+   * Decodes a record-stream chunk (one decoder per connection, as the store does) and applies its
+   * events; returns the reports they raised. For hosts and panels that receive chunks, not events.
+   */
+  ingest(chunk: Chunk): DeadlockReport[] {
+    const out: DeadlockReport[] = [];
+    let dec = this.decoders.get(chunk.conn);
+    if (dec === null) return out;
+    if (!dec) this.decoders.set(chunk.conn, (dec = new WireDecoder((e) => this.pending.push(e))));
+    try {
+      dec.push(chunk.bytes);
+    } catch {
+      this.decoders.set(chunk.conn, null); // the store reports corrupt streams
+    }
+    for (const e of this.pending.splice(0)) {
+      const r = this.add(e);
+      if (r) out.push(r);
+    }
+    return out;
   }
 
   /** Applies one event; returns a report if a deadlock or stall became visible with it. */

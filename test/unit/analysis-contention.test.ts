@@ -126,3 +126,22 @@ test('editor hints: per line count and p50/p95 wait, with the worst wait to link
   );
   assert.equal(hints[0].worst!.end - hints[0].worst!.start, ms(130));
 });
+
+test('why waiting on a wait that is still going on (live): the holder and what it is doing now', () => {
+  const { store } = new TraceBuilder()
+    .proc(41, 0, undefined, { role: Role.Root })
+    .proc(42, 0, undefined, { ppid: 41 })
+    .obj(41, A, ObjType.Lock, 'A')
+    .hold(42, A, 0, undefined, 'live.py:5:5')
+    .span(42, Cat.WaitQueueGet, 20, undefined, { obj: 'queue:41:2', loc: 'live.py:6:9' })
+    .span(41, Cat.WaitLock, 10, undefined, { obj: A, loc: 'live.py:9:5' })
+    .span(41, Cat.User, 0, 100, { name: 'tick' })
+    .build();
+  const lane = store.lanes().find((l) => l.pid === 41)!.id;
+  const why = whyWaiting(store, { lane, index: -1, start: ms(10), end: NaN })!;
+  assert.equal(why.open, true);
+  assert.equal(
+    why.sentence,
+    'process 41 has been waiting 90 ms for lock A at live.py:9:5. process 42 held it for 90 ms of that time, meanwhile waiting (queue get) 80 ms and running 10 ms.',
+  );
+});

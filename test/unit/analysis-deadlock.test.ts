@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { DeadlockDetector, type DeadlockReport } from '../../common/analysis/deadlock';
 import { Cat, Kind, ObjType, Role, TraceBuilder, at } from './analysis-trace';
 import type { TraceEvent } from '../../common/schema';
+import { RecordEncoder, fieldNames } from '../../common/wire';
 
 const A = 'lock:41:1';
 const B = 'lock:41:2';
@@ -49,6 +50,26 @@ test('a two-lock deadlock is reported the moment the cycle closes, in words', ()
       [41, [A], B, 'deadlock.py:9:13'],
       [42, [B], A, 'deadlock.py:15:13'],
     ],
+  );
+  // The same stream as record chunks (one connection per process), as a panel receives it.
+  const byPid = new Map<number, RecordEncoder>();
+  for (const e of events) {
+    let enc = byPid.get(e.pid);
+    if (!enc) byPid.set(e.pid, (enc = new RecordEncoder()));
+    const rec = e as unknown as Record<string, number | string>;
+    enc.add(
+      e.kind,
+      e.t,
+      e.pid,
+      e.tid,
+      (fieldNames(e.kind) ?? []).map((n) => rec[n]),
+    );
+  }
+  const live = new DeadlockDetector();
+  const fromChunks = [...byPid.values()].flatMap((enc, conn) => live.ingest({ conn, bytes: enc.take() }));
+  assert.deepEqual(
+    fromChunks.map((x) => x.sentence),
+    [r.sentence],
   );
   // The inversion that caused it is not repeated as a warning.
   assert.deepEqual(det.inversions(), []);
