@@ -5,6 +5,7 @@
  */
 import { findSourceMap } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { rec } from './recorder';
 
 const cache = new Map<string, string>();
 let libDir = __dirname;
@@ -20,7 +21,7 @@ function frames(): NodeJS.CallSite[] {
   Error.prepareStackTrace = (_e, sites) => sites;
   Error.stackTraceLimit = 6;
   const holder: { stack?: NodeJS.CallSite[] } = {};
-  Error.captureStackTrace(holder, callerLocation);
+  Error.captureStackTrace(holder, frames);
   const sites = holder.stack ?? [];
   Error.prepareStackTrace = prepare;
   Error.stackTraceLimit = limit;
@@ -46,8 +47,9 @@ function mapped(file: string, line: number, col: number): string {
   return loc;
 }
 
-/** Location of the innermost caller outside this library and Node's internals, or '' if none. */
+/** Location of the innermost caller outside this library and Node's internals, or '' if none (or not recording). */
 export function callerLocation(): string {
+  if (!rec.enabled) return '';
   for (const site of frames()) {
     const file = site.getFileName();
     if (!file || file.startsWith('node:') || file.startsWith(libDir)) continue;
@@ -55,4 +57,19 @@ export function callerLocation(): string {
     return mapped(path, site.getLineNumber() ?? 0, site.getColumnNumber() ?? 0);
   }
   return '';
+}
+
+const sites = new Map<string, { n: number; last: string }>();
+
+/**
+ * Location of a wait on object `key`. Capturing a stack costs microseconds, which a hot loop of
+ * lock acquisitions would feel: each process captures the first 16 waits per object exactly, then
+ * every 16th, and reuses the last captured location for the waits in between.
+ */
+export function waitLocation(key: string): string {
+  let s = sites.get(key);
+  if (!s) sites.set(key, (s = { n: 0, last: '' }));
+  if (s.n < 16 || s.n % 16 === 0) s.last = callerLocation();
+  s.n++;
+  return s.last;
 }

@@ -357,6 +357,7 @@ export class Pool {
     for (const t of this.#queue.clear()) t.done({ ok: false, error });
     for (const w of this.#workers) {
       for (const t of w.inflight.splice(0)) t.done({ ok: false, error });
+      this.#ref(w, true);
       w.child.kill('SIGTERM');
       // A worker busy in synchronous code cannot run its SIGTERM handler (which sends its last events).
       setTimeout(

@@ -5,7 +5,7 @@
  */
 import { Cat, Kind, ObjType, Status } from '../../common/schema';
 import { ask, brokerChannel } from './broker-client';
-import { callerLocation } from './location';
+import { waitLocation } from './location';
 import { createObj, type ObjRef } from './objects';
 import { rec, TimeoutError } from './recorder';
 import { pack, registerShared, unpack, type Shareable } from './share';
@@ -44,7 +44,7 @@ export class Queue<T = unknown> implements Shareable {
   /** Puts an item; waits while the queue is full. Throws `Full` if `timeout` (ms) elapsed. */
   async put(item: T, opts?: { timeout?: number; block?: boolean }): Promise<void> {
     const timeout = opts?.block === false ? 0 : opts?.timeout;
-    const span = rec.begin(Cat.WaitQueuePut, this.name, '', this.key, callerLocation());
+    const span = rec.begin(Cat.WaitQueuePut, this.name, '', this.key, waitLocation(this.key));
     const res = await ask({ op: 'put', obj: this.key, pid: process.pid, value: pack(item), timeout });
     rec.end(span, res.ok ? Status.Ok : Status.Timeout);
     if (!res.ok) throw new Full(`${this.name} is full (maxsize ${this.maxsize})`);
@@ -54,7 +54,7 @@ export class Queue<T = unknown> implements Shareable {
   /** Takes the oldest item; waits while the queue is empty. Throws `Empty` if `timeout` (ms) elapsed. */
   async get(opts?: { timeout?: number; block?: boolean } | number): Promise<T> {
     const timeout = typeof opts === 'number' ? opts : opts?.block === false ? 0 : opts?.timeout;
-    const span = rec.begin(Cat.WaitQueueGet, this.name, '', this.key, callerLocation());
+    const span = rec.begin(Cat.WaitQueueGet, this.name, '', this.key, waitLocation(this.key));
     const res = await ask({ op: 'get', obj: this.key, pid: process.pid, timeout });
     rec.end(span, res.ok ? Status.Ok : Status.Timeout);
     if (!res.ok) throw new Empty(`${this.name} stayed empty for ${timeout} ms`);
@@ -107,7 +107,7 @@ export class Connection<T = unknown> implements Shareable {
   /** Receives the next message, waiting for one. */
   async recv(): Promise<T> {
     if (this.inbox < 0) throw new Error(`${this.name}: this end of a one-way Pipe cannot receive`);
-    const span = rec.begin(Cat.WaitRecv, this.name, '', this.key, callerLocation());
+    const span = rec.begin(Cat.WaitRecv, this.name, '', this.key, waitLocation(this.key));
     const res = await ask({ op: 'recv', obj: this.key, end: this.inbox });
     rec.end(span, Status.Ok);
     rec.event(Kind.PipeRecv, [this.key, res.pid as number, res.msg as number], [0], res.t as number);

@@ -5,7 +5,7 @@
  */
 import { Cat, Kind, ObjType, Status } from '../../common/schema';
 import { ask, brokerChannel } from './broker-client';
-import { callerLocation } from './location';
+import { waitLocation } from './location';
 import { createObj, type ObjRef } from './objects';
 import { rec } from './recorder';
 import { pack, registerShared, unpack, type Shareable } from './share';
@@ -125,7 +125,7 @@ export class SharedArray extends Shared {
 }
 
 async function managed(name: string, key: string, m: string, args: unknown[] = [], label = m): Promise<unknown> {
-  const span = rec.begin(Cat.WaitManager, `${name}.${label}`, '', key, callerLocation());
+  const span = rec.begin(Cat.WaitManager, `${name}.${label}`, '', key, waitLocation(key));
   try {
     const res = await ask({ op: 'data', obj: key, m, args: pack(args) as unknown[] });
     return unpack(res.value);

@@ -6,7 +6,7 @@
 import { Cat, Kind, ObjType, Status } from '../../common/schema';
 import { ask, brokerChannel } from './broker-client';
 import { now } from './clock';
-import { callerLocation } from './location';
+import { waitLocation } from './location';
 import { createObj, who, type ObjRef } from './objects';
 import { rec } from './recorder';
 import { registerShared, type Shareable } from './share';
@@ -43,7 +43,7 @@ export class Lock implements Shareable {
 
   /** Waits for the lock; resolves true once held, false if the timeout elapsed. */
   async acquire(opts?: WaitOptions | number): Promise<boolean> {
-    const loc = callerLocation();
+    const loc = waitLocation(this.key);
     const t0 = now();
     const span = rec.begin(Cat.WaitLock, this.name, '', this.key, loc);
     const res = await ask({ op: 'acquire', obj: this.key, who: who(), pid: process.pid, timeout: timeoutOf(opts) });
@@ -151,7 +151,7 @@ export class Semaphore implements Shareable {
 
   /** Takes a slot; false if the timeout elapsed. */
   async acquire(opts?: WaitOptions | number): Promise<boolean> {
-    const loc = callerLocation();
+    const loc = waitLocation(this.key);
     const t0 = now();
     const span = rec.begin(Cat.WaitSemaphore, this.name, '', this.key, loc);
     const res = await ask({ op: 'acquire', obj: this.key, who: who(), pid: process.pid, timeout: timeoutOf(opts) });
@@ -213,7 +213,7 @@ export class Event implements Shareable {
 
   /** Waits until the flag is set; false if the timeout elapsed first. */
   async wait(timeout?: number): Promise<boolean> {
-    const span = rec.begin(Cat.WaitEvent, this.name, '', this.key, callerLocation());
+    const span = rec.begin(Cat.WaitEvent, this.name, '', this.key, waitLocation(this.key));
     const res = await ask({ op: 'evwait', obj: this.key, timeout });
     rec.end(span, res.ok ? Status.Ok : Status.Timeout);
     return res.ok;
@@ -256,7 +256,7 @@ export class Condition implements Shareable {
   /** Releases the lock, waits for a notify (or the timeout), re-acquires; true if notified. */
   async wait(timeout?: number): Promise<boolean> {
     if (!this.lock.isHeld()) throw new Error(`${this.name}: wait() without holding its lock`);
-    const loc = callerLocation();
+    const loc = waitLocation(this.key);
     const depth = this.lock.saveDepth();
     const span = rec.begin(Cat.WaitCondition, this.name, '', this.key, loc);
     const t0 = now();

@@ -19,6 +19,8 @@ export const BOOT = join(root, 'dist/runtime/node/boot.js');
 /** What a run produced. */
 export interface RunResult {
   events: TraceEvent[];
+  /** When each event reached the collector (monotonic ns, the run's clock). */
+  arrivals: number[];
   code: number | null;
   signal: NodeJS.Signals | null;
   /** Raw stdout/stderr of the root process (user output travels as Output records). */
@@ -29,6 +31,8 @@ export interface RunResult {
   /** Connections dropped for a bad token. */
   rejected: number;
   runDir: string;
+  /** Wall time from starting the root process until it exited, in ms. */
+  wallMs: number;
 }
 
 /** Options of `runSnippet`. */
@@ -39,6 +43,8 @@ export interface RunOptions {
   /** Record events (default true); false runs without a socket. */
   record?: boolean;
   env?: Record<string, string>;
+  /** false: count the event bytes without decoding them (a collector that never slows the run). */
+  decode?: boolean;
 }
 
 /** Bundles and runs a snippet file (`.ts`/`.js`) and collects its events. */
@@ -58,6 +64,7 @@ export async function runSnippet(file: string, opts: RunOptions = {}): Promise<R
   });
   const token = randomBytes(8).toString('hex');
   const events: TraceEvent[] = [];
+  const arrivals: number[] = [];
   const sockets = new Set<Socket>();
   let rejected = 0;
   const server = createServer((sock) => {
@@ -76,7 +83,13 @@ export async function runSnippet(file: string, opts: RunOptions = {}): Promise<R
         rejected++;
         return sock.destroy();
       }
-      decoder = new WireDecoder((e) => events.push(e));
+      decoder =
+        opts.decode === false
+          ? ({ push: () => undefined } as unknown as WireDecoder)
+          : new WireDecoder((e) => {
+              events.push(e);
+              arrivals.push(Number(process.hrtime.bigint()));
+            });
       decoder.push(head.subarray(nl + 1));
     });
   });
@@ -89,6 +102,7 @@ export async function runSnippet(file: string, opts: RunOptions = {}): Promise<R
     [ENV.snippet]: resolve(file),
     [ENV.maxProcs]: String(opts.maxProcs ?? 64),
   });
+  const t0 = performance.now();
   const child = spawn(process.execPath, ['--enable-source-maps', BOOT, snippetJs], { env, stdio: 'pipe' });
   let stdout = '';
   let stderr = '';
@@ -103,6 +117,7 @@ export async function runSnippet(file: string, opts: RunOptions = {}): Promise<R
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((r) =>
     child.on('exit', (c, s) => r([c, s])),
   );
+  const wallMs = performance.now() - t0;
   clearTimeout(stopper);
   // Children may still be starting or sending: wait until no connection was open for 300 ms (at most 3 s).
   const deadline = Date.now() + 3000;
@@ -115,7 +130,7 @@ export async function runSnippet(file: string, opts: RunOptions = {}): Promise<R
   server.close();
   const output = new Map<number, string[]>();
   for (const e of events) if (e.kind === Kind.Output) output.set(e.pid, [...(output.get(e.pid) ?? []), e.text]);
-  return { events, code, signal, stdout, stderr, output, rejected, runDir };
+  return { events, arrivals, code, signal, stdout, stderr, output, rejected, runDir, wallMs };
 }
 
 /** Writes `code` to a temporary `.ts` snippet and runs it. */
