@@ -15,6 +15,7 @@ import { createOverlay, drawOverlay } from './overlay';
 import { buildLod, LOD_MIN_SPANS, type LaneLod } from './lod';
 import { paint, type DrawReport } from './painter';
 import type { SpanPick } from './pick';
+import { exitKind } from './states';
 import { readTheme, watchTheme, type Theme } from './theme';
 
 /** How the time window moves as the trace grows. */
@@ -323,7 +324,7 @@ export class Chart {
         d.setAttribute('role', 'listitem');
         d.dataset.key = r.key;
         const l = r.kind === 'lane' ? lanes[r.lane] : undefined;
-        if (l && (l.signal || (!Number.isNaN(l.exitCode) && l.exitCode !== 0))) d.classList.add('crashed');
+        if (l && exitKind(l) === 'crashed') d.classList.add('crashed');
         if (i === this.focusRow) d.classList.add('selected');
         const name = document.createElement('span');
         name.className = 'name';

@@ -16,7 +16,7 @@ import {
   type Row,
 } from './layout';
 import { bucketPx, emitLod, type LaneLod } from './lod';
-import { STATE_COUNT, State, stateOfCat } from './states';
+import { STATE_COUNT, State, exitKind, stateOfCat } from './states';
 import type { Theme } from './theme';
 
 /** Everything one frame needs. */
@@ -184,7 +184,7 @@ export function paint(ctx: CanvasRenderingContext2D, f: Frame): DrawReport {
         ctx.fillStyle = theme.fills[s];
         cur = key;
       }
-      const inset = Math.min(d, 3) * 2;
+      const inset = Math.min(d, 3) * 3;
       ctx.fillRect(rx0[i], y + inset, rx1[i] - rx0[i], h - inset);
       if (theme.contrast && rx1[i] - rx0[i] > 3) {
         ctx.strokeStyle = theme.contrast;
@@ -213,7 +213,7 @@ export function paint(ctx: CanvasRenderingContext2D, f: Frame): DrawReport {
       if (report.labels.length < 200) report.labels.push(text);
     }
     paintCpu(ctx, f, lane.id, row.y + row.h - 4, X);
-    paintMarkers(ctx, f, lane.start, lane.end, lane.exitCode, lane.signal, y, h, X, report);
+    paintMarkers(ctx, f, lane, y, h, X, report);
   }
   paintPoints(ctx, f, X);
   paintLocks(ctx, f, holds, X, report);
@@ -273,35 +273,35 @@ function paintCpu(ctx: CanvasRenderingContext2D, f: Frame, lane: number, y: numb
 function paintMarkers(
   ctx: CanvasRenderingContext2D,
   f: Frame,
-  start: number,
-  end: number,
-  code: number,
-  signal: string,
+  lane: { start: number; end: number; exitCode: number; signal: string; role: number },
   y: number,
   h: number,
   X: (t: number) => number,
   report: DrawReport,
 ): void {
   ctx.fillStyle = f.theme.fg;
-  if (!Number.isNaN(start)) {
-    const x = X(start);
+  if (!Number.isNaN(lane.start)) {
+    const x = X(lane.start);
     ctx.beginPath();
     ctx.moveTo(x, y);
     ctx.lineTo(x + 5, y);
     ctx.lineTo(x, y + 6);
     ctx.fill();
   }
-  if (Number.isNaN(end)) return;
-  const x = X(end);
-  const crashed = signal !== '' || (!Number.isNaN(code) && code !== 0);
-  ctx.fillStyle = crashed ? f.theme.crash : f.theme.fg;
+  const kind = exitKind(lane);
+  if (kind === 'alive') return;
+  const x = X(lane.end);
+  ctx.fillStyle = kind === 'crashed' ? f.theme.crash : f.theme.fg;
   ctx.fillRect(x - 1, y - 1, 2, h + 2);
-  if (crashed) {
-    const text = `✕ ${signal || `exit ${code}`}`;
+  if (kind === 'crashed') {
+    const text = `✕ ${lane.signal || `exit ${lane.exitCode}`}`;
     ctx.font = 'bold 11px sans-serif';
     ctx.fillText(text, x + 4, y + h / 2 + 1);
     ctx.font = '11px sans-serif';
     report.crashes.push(text);
+  } else if (kind === 'terminated') {
+    ctx.fillStyle = f.theme.muted;
+    ctx.fillText('terminated by pool', x + 4, y + h / 2 + 1);
   }
 }
 

@@ -3,7 +3,7 @@
  * state, the legend label, the CSS variable that holds its colour, and the pattern that pairs with
  * the colour so that waits stay distinguishable without colour vision.
  */
-import { Cat } from '../common/schema';
+import { Cat, Role } from '../common/schema';
 
 /** A drawn state. Values index `STATES`. */
 export const enum State {
@@ -118,4 +118,15 @@ export function catLabel(cat: number): string {
     default:
       return `category ${cat}`;
   }
+}
+
+/** How a lane ended: still running, normally, terminated by its pool (SIGTERM to a pool worker), or crashed. */
+export type ExitKind = 'alive' | 'ok' | 'terminated' | 'crashed';
+
+/** Classifies a lane's end from its exit code, signal and role. */
+export function exitKind(lane: { end: number; exitCode: number; signal: string; role: number }): ExitKind {
+  if (Number.isNaN(lane.end)) return 'alive';
+  if (lane.signal === 'SIGTERM' && lane.role === Role.PoolWorker) return 'terminated';
+  if (lane.signal !== '' || (!Number.isNaN(lane.exitCode) && lane.exitCode !== 0)) return 'crashed';
+  return 'ok';
 }

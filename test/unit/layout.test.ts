@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Lane } from '../../common/store/api';
 import { TraceStore } from '../../common/store';
-import { Cat } from '../../common/schema';
+import { Cat, Role } from '../../common/schema';
 import {
   buildRows,
   formatDuration,
@@ -18,7 +18,7 @@ import {
 } from '../../webview/layout';
 import { flowsFor, pickAt } from '../../webview/pick';
 import { describePick } from '../../webview/describe';
-import { State } from '../../webview/states';
+import { exitKind, State } from '../../webview/states';
 import { rangeStats, summarize } from '../../webview/stats';
 import { FIXTURE, fixtureChunks } from '../webview/synthTrace';
 
@@ -207,4 +207,14 @@ test('summary and range statistics add up', () => {
   let alive = 0;
   for (const l of s.lanes()) alive += Math.max(0, Math.min(l.end, 300e6) - Math.max(l.start, 100e6));
   assert.equal(total, alive);
+});
+
+test('a SIGTERM to a pool worker is its pool shutting down, not a crash', () => {
+  const base = { end: 5, exitCode: NaN, signal: '', role: Role.Process };
+  assert.equal(exitKind({ ...base, end: NaN }), 'alive');
+  assert.equal(exitKind({ ...base, exitCode: 0 }), 'ok');
+  assert.equal(exitKind({ ...base, exitCode: 1 }), 'crashed');
+  assert.equal(exitKind({ ...base, exitCode: -9, signal: 'SIGKILL' }), 'crashed');
+  assert.equal(exitKind({ ...base, signal: 'SIGTERM' }), 'crashed');
+  assert.equal(exitKind({ ...base, signal: 'SIGTERM', role: Role.PoolWorker }), 'terminated');
 });

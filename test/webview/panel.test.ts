@@ -148,7 +148,7 @@ test('clicking a task reveals its source line and draws submit → run → resul
   const p = await at(panel.page, 'PID 201', FIXTURE.taskStart(3) + 20);
   await panel.page.mouse.click(p.x, p.y);
   await panel.page.waitForFunction(() => document.querySelectorAll('.overlay path.flow:not(.handoff)').length === 2);
-  for (let i = 0; i < 50 && revealed.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 250 && revealed.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
   assert.deepEqual(revealed, ['fixture.py:8:1']);
   const d = await lens(panel.page);
   assert.deepEqual(
@@ -245,7 +245,7 @@ test('keyboard moves across lanes and spans and announces them', async () => {
   assert.match((await page.textContent('.sr-only')) ?? '', /square\(3\)/);
   revealed.length = 0;
   await page.keyboard.press('Enter');
-  for (let i = 0; i < 50 && revealed.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+  for (let i = 0; i < 250 && revealed.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
   assert.deepEqual(revealed, ['fixture.py:8:1']);
   await page.keyboard.press('Escape');
 });
