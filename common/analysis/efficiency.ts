@@ -137,12 +137,14 @@ export function efficiency(view: TraceView, opts: EfficiencyOptions, facts?: Eve
   const uneven = unevenChunks(view, ix);
   if (uneven) limiters.push(uneven);
   const table = opts.contention ?? contentionTable(view, facts);
+  let workerLife = 0;
+  for (const l of workerLanes) workerLife += life[l.id];
   const lock = lockSerialisation(
     view,
     ix,
     table,
     workerLanes.map((l) => l.pid),
-    busy,
+    workerLife,
   );
   if (lock) limiters.push(lock);
   const starve = queueStarvation(ix, life, queueWait);
@@ -241,7 +243,7 @@ function lockSerialisation(
   ix: ViewIndex,
   table: ContentionRow[],
   workerPids: number[],
-  busy: number,
+  workerLife: number,
 ): Limiter | null {
   const pids = new Set(workerPids);
   const rows = table.filter((r) => r.type !== ObjType.Queue && r.wait.count > 0);
@@ -254,8 +256,9 @@ function lockSerialisation(
       if (s.cat[i] === Cat.WaitLock || s.cat[i] === Cat.WaitSemaphore) waitAll += s.end[i] - s.start[i];
   }
   const top = rows[0];
-  const share = waitAll / Math.max(1, busy + waitAll);
-  if (share < 0.2) return null;
+  // Share of the workers' whole lifetime spent blocked on locks.
+  const share = waitAll / Math.max(1, workerLife);
+  if (share < 0.15) return null;
   const site = top.sites[0]?.loc || top.loc;
   return {
     id: 'lock-serialisation',

@@ -4,7 +4,7 @@ import { compareContention, contentionTable } from '../../common/analysis/conten
 import { breakdown, stateLabel } from '../../common/analysis/breakdown';
 import { whyWaiting } from '../../common/analysis/whyWaiting';
 import { editorHints } from '../../common/analysis/hints';
-import { Cat, ObjType, Role, TraceBuilder, ms } from './analysis-trace';
+import { Cat, Kind, ObjType, Role, TraceBuilder, ms } from './analysis-trace';
 
 const A = 'lock:41:1';
 
@@ -144,4 +144,22 @@ test('why waiting on a wait that is still going on (live): the holder and what i
     why.sentence,
     'process 41 has been waiting 90 ms for lock A at live.py:9:5. process 42 held it for 90 ms of that time, meanwhile waiting (queue get) 80 ms and running 10 ms.',
   );
+});
+
+test('acquisitions the runtime only counted (Aggregate records) are in the table: the share that waited stays honest', () => {
+  const { store } = new TraceBuilder()
+    .proc(41, 0, 100, { role: Role.Root })
+    .proc(42, 0, 100, { ppid: 41 })
+    .obj(41, A, ObjType.Lock, 'A', 'agg.py:3:5')
+    .hold(41, A, 1, 10, 'agg.py:8:9')
+    .contended(42, A, 5, 10, 20, 'agg.py:8:9', 41)
+    .aggregate(41, A, 50, Kind.LockAcquire, 60)
+    .aggregate(42, A, 50, Kind.LockAcquire, 38)
+    .build();
+  // No facts passed: they come from the store's point records.
+  const row = contentionTable(store).find((r) => r.obj === A)!;
+  assert.equal(row.acquisitions, 100);
+  assert.equal(row.waited, 1);
+  assert.equal(row.waitShare, 0.01);
+  assert.equal(row.hold.count, 2);
 });

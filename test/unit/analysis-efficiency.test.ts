@@ -121,3 +121,32 @@ test('editor hints for the line that submitted pool tasks: count and task latenc
   assert.equal(store.lanes()[h.worst!.lane].pid, 43);
   assert.deepEqual([h.worst!.start, h.worst!.end], [ms(20), ms(100)]);
 });
+
+test('lock serialisation and queue starvation are named with their evidence', () => {
+  const L = 'lock:41:7';
+  const Q = 'queue:41:8';
+  const b = new TraceBuilder()
+    .proc(41, 0, 400, { role: Role.Root })
+    .proc(42, 0, 400, { ppid: 41 })
+    .proc(43, 0, 400, { ppid: 41 })
+    .proc(44, 0, 400, { ppid: 41 })
+    .obj(41, L, ObjType.Lock, 'big', 'ser.py:4:5')
+    .obj(41, Q, ObjType.Queue, 'jobs', 'ser.py:5:5');
+  // 42 and 43 take turns on the lock for the whole run; 44 mostly waits for items.
+  for (let t = 0; t < 400; t += 100) {
+    b.hold(42, L, t, t + 50, 'ser.py:10:9').contended(43, L, t, t + 50, t + 100, 'ser.py:10:9', 42);
+  }
+  b.span(44, Cat.WaitQueueGet, 0, 300, { obj: Q, loc: 'ser.py:20:9' });
+  const { store } = b.build();
+  const e = efficiency(store, { cores: 4 });
+  const lock = e.limiters.find((l) => l.id === 'lock-serialisation')!;
+  assert.equal(
+    lock.evidence,
+    'Workers spent 200 ms (17% of their time) waiting for locks, most for lock big (4 waits, longest 50 ms, 1 waiting at once, taken at ser.py:10:9); the work under it runs one process at a time.',
+  );
+  const starve = e.limiters.find((l) => l.id === 'queue-starvation')!;
+  assert.equal(
+    starve.evidence,
+    'process 44 waited 300 ms (75% of its life) for items from queue jobs: the producers do not keep up.',
+  );
+});

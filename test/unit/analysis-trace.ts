@@ -114,6 +114,12 @@ export class TraceBuilder {
     return this;
   }
 
+  /** `count` operations of kind `what` on `obj` that the runtime only counted (its fast path). */
+  aggregate(pid: number, obj: string, t: number, what: number, count: number): this {
+    this.push(Kind.Aggregate, t, pid, 0, { obj, what, count, since: at(0) });
+    return this;
+  }
+
   /** A Value write. */
   write(pid: number, obj: string, t: number, value: number, tid = 0): this {
     this.push(Kind.ValueWrite, t, pid, tid, { obj, index: 0, value });
