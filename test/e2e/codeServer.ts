@@ -61,14 +61,25 @@ function freePort(): Promise<number> {
   });
 }
 
-/** Installs `vsix` into a fresh profile and starts code-server on a free loopback port. */
-export async function startCodeServer(vsix: string, extraSettings: Record<string, unknown> = {}): Promise<CodeServer> {
+/**
+ * Installs `vsix` into a fresh profile and starts code-server on a free loopback port. With
+ * `restricted`, Workspace Trust is on and the folder opens untrusted (Restricted Mode), without a prompt.
+ */
+export async function startCodeServer(
+  vsix: string,
+  extraSettings: Record<string, unknown> = {},
+  restricted = false,
+): Promise<CodeServer> {
   const cs = findCodeServer();
   if (!cs) throw new Error('code-server is not installed: run bash scripts/setup.sh');
   // Short paths: code-server's IPC sockets and the runs' sockets live under TMPDIR (limit 107 bytes).
   const dir = mkdtempSync(join(tmpdir(), 'cl-e2e-'));
   for (const d of ['home', 'ud/User', 'exts', 'ws', 'tmp']) mkdirSync(join(dir, d), { recursive: true });
-  writeFileSync(join(dir, 'ud/User/settings.json'), JSON.stringify({ ...SETTINGS, ...extraSettings }, null, 2));
+  const trust = restricted
+    ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never' }
+    : {};
+  const settings = { ...SETTINGS, ...trust, ...extraSettings };
+  writeFileSync(join(dir, 'ud/User/settings.json'), JSON.stringify(settings, null, 2));
   const env: NodeJS.ProcessEnv = {
     PATH: `${join(cs.node, '..')}:${process.env.PATH ?? ''}`,
     HOME: join(dir, 'home'),
@@ -87,7 +98,7 @@ export async function startCodeServer(vsix: string, extraSettings: Record<string
     [
       cs.entry,
       ...['--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', ...profile],
-      ...['--disable-telemetry', '--disable-update-check', '--disable-workspace-trust'],
+      ...['--disable-telemetry', '--disable-update-check', ...(restricted ? [] : ['--disable-workspace-trust'])],
       ...['--disable-getting-started-override', join(dir, 'ws')],
     ],
     { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] },

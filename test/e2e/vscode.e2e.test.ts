@@ -56,6 +56,16 @@ async function until<T>(what: string, ms: number, probe: () => Promise<T | undef
   }
 }
 
+let vsixPath: string | undefined;
+/** The .vsix of the current build, packaged once for all tests of this file. */
+function sharedVsix(): string {
+  if (!vsixPath) {
+    vsixPath = packageVsix(join(mkdtempSync(join(tmpdir(), 'cl-vsix-')), 'concurrency-lens.vsix'));
+    log(`packaged ${vsixPath}`);
+  }
+  return vsixPath;
+}
+
 const python = (() => {
   try {
     return execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8' }).trim();
@@ -71,9 +81,7 @@ test(
     skip: findCodeServer() ? false : 'code-server is not installed (run: bash scripts/setup.sh)',
   },
   async () => {
-    const work = mkdtempSync(join(tmpdir(), 'cl-vsix-'));
-    const vsix = packageVsix(join(work, 'concurrency-lens.vsix'));
-    log(`packaged ${vsix}`);
+    const vsix = sharedVsix();
     let server: CodeServer | undefined;
     let browser: Browser | undefined;
     let page: Page | undefined;
@@ -250,3 +258,53 @@ test(
 function isRunProcess(pid: number): boolean {
   return findRunProcesses().some((p) => p.pid === pid);
 }
+
+test(
+  'in code-server, Restricted Mode: Run refuses with why and how to trust; once trusted the CodeLens runs, output has PIDs',
+  {
+    timeout: 240_000,
+    skip: findCodeServer() ? false : 'code-server is not installed (run: bash scripts/setup.sh)',
+  },
+  async () => {
+    const server = await startCodeServer(sharedVsix(), { 'concurrencyLens.pythonPath': python }, true);
+    const browser = await launchBrowser();
+    let page: Page | undefined;
+    try {
+      writeFileSync(join(server.workspace, 'hello.py'), "if __name__ == '__main__':\n    print('hello')\n");
+      page = await openWorkbench(browser, server.url, log);
+      await openFromExplorer(page, 'hello.py');
+      await runCommand(page, 'Concurrency Lens: Run and Visualize', log);
+      const toast = page.locator('.notifications-toasts .notification-toast', { hasText: 'Restricted Mode' });
+      await toast.waitFor({ timeout: 30_000 });
+      assert.match((await toast.textContent()) ?? '', /executes its code.*trust the workspace/s);
+      assert.equal(await page.locator('iframe.webview').count(), 0, 'no panel was opened');
+      assert.deepEqual(findRunProcesses(server.dir), [], 'nothing was started');
+      await screenshot(page, 'restricted-refused');
+      // The notification's button leads to where the workspace can be trusted.
+      await toast.locator('.monaco-button', { hasText: 'Manage Workspace Trust' }).click();
+      await page.getByText('You are in Restricted Mode').waitFor({ timeout: 15_000 });
+      await page.getByRole('button', { name: 'Trust', exact: true }).click();
+      await page.locator('#workbench\\.parts\\.statusbar', { hasText: 'Restricted Mode' }).waitFor({ state: 'hidden' });
+      log('restricted mode: refused with a reason; trusted through the button');
+      // Once trusted, the CodeLens over the main guard runs the snippet.
+      await page.getByText('You trust this folder').waitFor({ timeout: 15_000 });
+      await page.locator('.modal-editor-action-container .codicon-close').click();
+      await page.getByText('You trust this folder').waitFor({ state: 'hidden', timeout: 15_000 });
+      await page.locator('.codelens-decoration a', { hasText: 'Run and Visualize' }).first().click();
+      await panelFrame(page).locator('.toolbar .title', { hasText: 'hello.py' }).waitFor({ timeout: 30_000 });
+      await panelFrame(page).locator('.label.kind-lane').first().waitFor({ timeout: 30_000 });
+      // The snippet's output is in the output channel, prefixed with the PID of the process that wrote it.
+      const pid = (await panelFrame(page).locator('.label.kind-lane').first().getAttribute('data-key'))?.split(':')[1];
+      await runCommand(page, 'Output: Show Output Channels', log);
+      await pickQuickItem(page, 'Concurrency Lens');
+      await page.locator('.output-view', { hasText: `[${pid}] hello` }).waitFor({ timeout: 15_000 });
+      await screenshot(page, 'restricted-then-trusted');
+    } catch (e) {
+      if (page) await screenshot(page, 'restricted-failure').catch(() => undefined);
+      throw e;
+    } finally {
+      await browser.close();
+      await server.stop();
+    }
+  },
+);
