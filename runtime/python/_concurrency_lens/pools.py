@@ -1,6 +1,6 @@
-"""Pool and ProcessPoolExecutor tasks: TaskSubmit in the caller (with chunk boundaries), TaskStart /
-a `Task` span / TaskEnd in the worker, TaskResult when the result reaches the caller, and the
-caller's waits for results (`WaitResult`) and for the pool to end (`WaitJoin`)."""
+"""Pool, ProcessPoolExecutor and ThreadPoolExecutor tasks: TaskSubmit in the caller (with chunk
+boundaries), TaskStart / a `Task` span / TaskEnd in the worker, TaskResult when the result reaches
+the caller, and the caller's waits for results (`WaitResult`) and for the pool to end (`WaitJoin`)."""
 
 import itertools
 import traceback
@@ -152,16 +152,14 @@ def _patch_pool():
     P.IMapIterator.__next__ = next
 
 
-def _patch_executor():
-    from concurrent.futures import process as CP, _base
-
-    E = CP.ProcessPoolExecutor
-    init, submit, shutdown, result = E.__init__, E.submit, E.shutdown, _base.Future.result
+def _patch_executor(E, kind):
+    """Patches one concurrent.futures executor class (`kind` names it in the trace)."""
+    init, submit, shutdown = E.__init__, E.submit, E.shutdown
 
     def __init__(self, *a, **kw):
         init(self, *a, **kw)
         if R.active and called_by_user(2):
-            _declare(self, 'ProcessPoolExecutor', self._max_workers)
+            _declare(self, kind, self._max_workers)
 
     def traced_submit(self, fn, *args, **kwargs):
         if not hasattr(self, '_cl_key'):
@@ -186,11 +184,19 @@ def _patch_executor():
     def traced_shutdown(self, wait=True, **kw):
         if not (wait and hasattr(self, '_cl_key') and called_by_user(2)):
             return shutdown(self, wait, **kw)
-        sid = R.begin(Cat.WAIT_JOIN, 'shutdown', 'ProcessPoolExecutor', self._cl_key, loc(2))
+        sid = R.begin(Cat.WAIT_JOIN, 'shutdown', kind, self._cl_key, loc(2))
         try:
             return shutdown(self, wait, **kw)
         finally:
             R.end(sid)
+
+    E.__init__, E.submit, E.shutdown = __init__, traced_submit, traced_shutdown
+
+
+def _patch_future():
+    from concurrent.futures import _base
+
+    result = _base.Future.result
 
     def traced_result(self, timeout=None):
         pool = getattr(self, '_cl_pool', None)
@@ -198,13 +204,14 @@ def _patch_executor():
             return result(self, timeout)
         return _wait_span('result', pool, result, self, timeout)
 
-    CP.ProcessPoolExecutor.__init__ = __init__
-    CP.ProcessPoolExecutor.submit = traced_submit
-    CP.ProcessPoolExecutor.shutdown = traced_shutdown
     _base.Future.result = traced_result
 
 
 def install():
-    """Patches multiprocessing.Pool and concurrent.futures.ProcessPoolExecutor."""
+    """Patches multiprocessing.Pool, ProcessPoolExecutor and ThreadPoolExecutor."""
+    from concurrent.futures import process, thread
+
     _patch_pool()
-    _patch_executor()
+    _patch_executor(process.ProcessPoolExecutor, 'ProcessPoolExecutor')
+    _patch_executor(thread.ThreadPoolExecutor, 'ThreadPoolExecutor')
+    _patch_future()

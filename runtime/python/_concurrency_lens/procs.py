@@ -67,9 +67,7 @@ def _force_start_method(method):
 def _on_fork_child():
     if not (_state['expect_child'] or _state['forkserver']):
         proc_start(os.getppid(), 'fork', Role.OTHER)
-    # A child forked by Process.start writes its own ProcStart (in _bootstrap); spawn and forkserver
-    # children get theirs from the parent, as soon as start() returns.
-    _state['own_start'] = _state['expect_child']
+    # A child of Process.start gets its ProcStart from the parent, as soon as start() returns.
     _state['forkserver'] = False
     _state['expect_child'] = False
 
@@ -129,9 +127,6 @@ def _patch_process():
 
     def _bootstrap(self, *a, **kw):
         role = _role_of(self)
-        if _state.get('own_start'):
-            proc_start(getattr(self, '_parent_pid', os.getppid()), self.name, role)
-            R.flush()
         sid = 0
         if role == Role.PROCESS:
             sid = R.begin(Cat.RUN, _run_name(self), short(getattr(self, '_args', ())))
@@ -160,10 +155,10 @@ def _patch_process():
             orig_start(self)
         finally:
             _state['expect_child'] = False
-        if getattr(self._popen, 'method', 'fork') != 'fork':
-            # The lane starts now, even if the child is stopped before its interpreter is up.
-            R.emit(K.PROC_START, (os.getpid(), self.name, role), t, 0, as_pid=self.pid)
-            R.flush()
+        # Written here, not by the child: the lane exists even if the child is stopped before it
+        # runs a line (the store accepts the child's own records arriving first).
+        R.emit(K.PROC_START, (os.getpid(), self.name, role), t, 0, as_pid=self.pid)
+        R.flush()
 
     def join(self, timeout=None):
         popen = getattr(self, '_popen', None)

@@ -93,7 +93,35 @@ def _queue_classes():
         Traced.__module__ = __name__
         return Traced
 
-    return mixin(Q.Queue), mixin(Q.JoinableQueue)
+    class TSimpleQueue(Q.SimpleQueue):
+        """A user `SimpleQueue` (no size, no timeout: a get waits only when the queue is empty)."""
+
+        def put(self, obj):
+            item = Item(R.pid, next(_ids), obj)
+            Q.SimpleQueue.put(self, item)
+            R.emit(K.QUEUE_PUT, (self._cl_key, item.id, -1))
+
+        def get(self):
+            sid = R.begin(Cat.WAIT_QUEUE_GET, 'get', 'empty', self._cl_key, loc(2)) if self.empty() else 0
+            try:
+                r = Q.SimpleQueue.get(self)
+            finally:
+                if sid:
+                    R.end(sid)
+            if isinstance(r, Item):
+                R.emit(K.QUEUE_GET, (self._cl_key, r.pid, r.id, -1))
+                return r.obj
+            return r
+
+        def __getstate__(self):
+            return (Q.SimpleQueue.__getstate__(self), self._cl_key)
+
+        def __setstate__(self, state):
+            Q.SimpleQueue.__setstate__(self, state[0])
+            self._cl_key = state[1]
+
+    TSimpleQueue.__module__, TSimpleQueue.__qualname__ = __name__, 'TSimpleQueue'
+    return mixin(Q.Queue), mixin(Q.JoinableQueue), TSimpleQueue
 
 
 def _conn_class():
@@ -190,10 +218,10 @@ def _patch_thread_queue():
     std_queue.Queue = Queue
 
 def install():
-    """Patches Queue, JoinableQueue and Pipe of multiprocessing, and `queue.Queue`."""
+    """Patches Queue, JoinableQueue, SimpleQueue and Pipe of multiprocessing, and `queue.Queue`."""
     _patch_thread_queue()  # first: multiprocessing.managers registers queue.Queue when it is imported
-    global TQueue, TJoinableQueue, TConnection
-    TQueue, TJoinableQueue = _queue_classes()
+    global TQueue, TJoinableQueue, TSimpleQueue, TConnection
+    TQueue, TJoinableQueue, TSimpleQueue = _queue_classes()
     TConnection = _conn_class()
 
     def q_trace(cls, name):
@@ -216,4 +244,5 @@ def install():
 
     sync.route('Queue', q_trace(TQueue, 'Queue'))
     sync.route('JoinableQueue', q_trace(TJoinableQueue, 'JoinableQueue'))
+    sync.route('SimpleQueue', q_trace(TSimpleQueue, 'SimpleQueue'))
     sync.route('Pipe', pipe_trace)

@@ -2,6 +2,7 @@
 exactly as common/wire.ts describes, buffers them and flushes from a background thread every 10 ms
 and at exit. When the runner closes the socket the process kills itself (orphan guard)."""
 
+import itertools
 import json
 import os
 import select
@@ -42,7 +43,7 @@ _buf = bytearray()
 _strings = {'': 0}
 _sock = None
 _main_ident = threading.get_ident()
-_span = 0
+_span_ids = itertools.count(1)
 _keys = {}
 _tick = []  # callables run by the flusher every tick (aggregates, budgets)
 _child_hooks = []  # callables run in a fork child once it is connected
@@ -99,9 +100,7 @@ def emit(kind, vals, t=None, lane=None, as_pid=None):
 
 def begin(cat, name, detail='', obj='', loc='', t=None):
     """Opens a span on the calling thread's lane and returns its id."""
-    global _span
-    _span += 1
-    sid = _span
+    sid = next(_span_ids)  # atomic under the GIL: threads never share an id
     emit(K.BEGIN, (sid, cat, name, detail, obj, loc), t)
     return sid
 
