@@ -255,6 +255,7 @@ export class PanelApp {
       `Selection ${formatDuration(sel[0])} – ${formatDuration(sel[1])} (${formatDuration(sel[1] - sel[0])})`,
       `${r.lanes} lanes`,
       `${r.tasks} tasks`,
+      ...(Number.isNaN(r.busyCores) ? [] : [`CPU ${r.busyCores.toFixed(2)} cores`]),
     ];
     for (let i = 0; i < r.byState.length; i++) {
       if (r.byState[i] > 0) parts.push(`${STATES[i].label} ${((100 * r.byState[i]) / total).toFixed(1)}%`);

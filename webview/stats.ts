@@ -69,6 +69,8 @@ export interface RangeStats {
   tasks: number;
   /** Lanes alive in the range. */
   lanes: number;
+  /** Integral of CPU samples inside the range / its length (cores busy on average); NaN without samples. */
+  busyCores: number;
 }
 
 /**
@@ -128,5 +130,14 @@ export function rangeStats(view: TraceView, t0: number, t1: number): RangeStats 
     if (Number.isFinite(t.start) && t.start <= t1 && e >= t0) tasks++;
   }
   for (let i = 0; i < byState.length; i++) if (byState[i] < 0) byState[i] = 0;
-  return { t0, t1, byState, tasks, lanes: alive };
+  let cpuNs = 0;
+  let sampled = false;
+  for (const lane of view.lanes()) {
+    const s = view.cpu(lane.id);
+    for (let i = 1; i < s.count; i++) {
+      sampled = true;
+      if (s.v[i] > 0) cpuNs += s.v[i] * clip(s.t[i - 1], s.t[i]);
+    }
+  }
+  return { t0, t1, byState, tasks, lanes: alive, busyCores: sampled && t1 > t0 ? cpuNs / (t1 - t0) : NaN };
 }

@@ -203,6 +203,8 @@ test('summary and range statistics add up', () => {
   assert.equal(r.byState[State.Idle], 3 * 50e6);
   assert.equal(r.byState[State.Hold], 100e6);
   assert.equal(r.lanes, 8);
+  // Workers sample 0.95 while a task runs: in [100, 300] ms, 50 ms samples, 3 workers.
+  assert.ok(r.busyCores > 1 && r.busyCores < 3, `${r.busyCores}`);
   const total = r.byState.reduce((a, b) => a + b, 0);
   let alive = 0;
   for (const l of s.lanes()) alive += Math.max(0, Math.min(l.end, 300e6) - Math.max(l.start, 100e6));

@@ -131,6 +131,21 @@ test('a snippet that fails shows the error state with what to do', async () => {
   }
 });
 
+test('a damaged record stream is reported, and what was read before it is still shown', async () => {
+  const chunks = fixtureChunks();
+  // A record that claims to be 3 bytes long cannot exist: the decoder gives up on that connection.
+  chunks.push({ conn: 99, bytes: new Uint8Array([3, 0, 0, 0, 1, 0, 0, 0]) });
+  const p = await openPanel(browser, chunks, { title: 'damaged.trace' });
+  try {
+    const d = await waitLens(p.page, (d) => d.messageKind === 'error');
+    assert.match(d.message, /Part of the trace could not be read/);
+    assert.match(d.message, /corrupt record length 3/);
+    assert.equal(d.rows.filter((r) => r.kind === 'lane').length, 8);
+  } finally {
+    await p.close();
+  }
+});
+
 test('with no trace the panel says how to get one', async () => {
   const p = await openPanel(browser, [], { title: 'empty', waitRows: false });
   try {

@@ -264,7 +264,7 @@ test('a range brushed on the ruler shows statistics of the selection', async () 
   assert.ok(d.selection);
   assert.ok(Math.abs(d.selection[0] - 100e6) < 2e6 && Math.abs(d.selection[1] - 300e6) < 2e6, `${d.selection}`);
   assert.match(d.selectionText, /^Selection (99\.\d|10\d) ms – (29\d|30\d) ms/);
-  assert.match(d.selectionText, /8 lanes · 6 tasks/);
+  assert.match(d.selectionText, /8 lanes · 6 tasks · CPU \d\.\d\d cores/);
   assert.match(d.selectionText, /waiting for lock \d+\.\d%/);
   assert.match(d.selectionText, /pool task \d+\.\d%/);
   await page.screenshot({ path: `${SHOTS}/panel-selection.png` });
