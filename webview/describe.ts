@@ -37,7 +37,7 @@ export function describePick(view: TraceView, pick: Pick): string[] {
   const dur = (open ? view.now : pick.end) - pick.start;
   const lines = [
     head,
-    `${STATES[stateOfCat(pick.cat)].label} · ${catLabel(pick.cat)}${pick.detail ? ` · ${pick.detail}` : ''}`,
+    [...new Set([STATES[stateOfCat(pick.cat)].label, catLabel(pick.cat), pick.detail].filter(Boolean))].join(' · '),
     `${formatDuration(pick.start)} → ${open ? 'still running' : formatDuration(pick.end)} (${formatDuration(dur)})`,
     who,
   ];

@@ -79,8 +79,14 @@ export function drawOverlay(svg: SVGSVGElement, s: OverlayState): number {
     const y0 = ra.y + ra.h / 2;
     const x1 = s.x(f.toT);
     const y1 = rb.y + rb.h / 2;
+    // Nearly vertical flows (a hand-off at one instant) get a straight arrow that stops at the
+    // edge of the target lane; others a curve that leaves and enters horizontally.
     const dx = Math.max(12, Math.abs(x1 - x0) / 2);
-    const d = `M${x0},${y0} C${x0 + dx},${y0} ${x1 - dx},${y1} ${x1},${y1}`;
+    const down = y1 > y0 ? 1 : -1;
+    const d =
+      Math.abs(x1 - x0) < 24
+        ? `M${x0},${y0} L${x1},${y1 - down * (rb.h / 2 - 2)}`
+        : `M${x0},${y0} C${x0 + dx},${y0} ${x1 - dx},${y1} ${x1},${y1}`;
     svg.appendChild(el('circle', { class: 'flow-dot', cx: x0, cy: y0, r: 3 }));
     svg.appendChild(el('path', { class: cls, d, 'marker-end': 'url(#lens-arrow)', 'data-kind': f.kind }));
     n++;

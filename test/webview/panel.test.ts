@@ -131,7 +131,7 @@ test('marks and uncaught errors sit on their lanes with a tooltip', async () => 
 test('hovering a lock wait draws the hand-off arrow from the process that released the lock', async () => {
   const p = await at(panel.page, `PID ${FIXTURE.consumer}`, 200);
   await panel.page.mouse.move(p.x, p.y);
-  await panel.page.waitForSelector('.overlay path.handoff');
+  await panel.page.waitForSelector('.overlay path.handoff', { state: 'attached' });
   const d = await lens(panel.page);
   assert.equal(d.handoff.length, 1);
   const lanes = d.lanes;
