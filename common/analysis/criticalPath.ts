@@ -2,10 +2,11 @@
  * Critical path of a run: the chain of work, waits and hand-offs that determined its wall time.
  * Walks backwards from the end of the root process: time a lane spent outside waits is on the path;
  * at a wait the path jumps to whoever ended it (lock hand-off, queue put, task result, exit); at a
- * pool task's start it jumps to the submit if the worker sat idle for it; at a lane's start, to its
- * parent. A wait nobody explains stays on the path as waiting.
+ * pool task's start it jumps to the submit if the worker sat idle for it; a pool's join waits for
+ * the pool's last task (if it was still running) and is otherwise just shutdown; at a lane's start,
+ * the path jumps to the parent. A wait nobody explains stays on the path as waiting.
  */
-import { isWait, Role } from '../schema';
+import { Cat, isWait, Role } from '../schema';
 import type { TraceView } from '../store/api';
 import { ReleaseIndex, type Release } from './release';
 import { fmtDuration, fmtPercent, laneLabel, ViewIndex } from './util';
@@ -55,6 +56,12 @@ export function criticalPath(view: TraceView): CriticalPath {
   const ix = ViewIndex.of(view);
   const rel = ReleaseIndex.of(ix);
   const idx = buildIndex(ix);
+  const lastTaskOf = new Map<string, { lane: number; end: number }>();
+  for (const r of view.tasks()) {
+    const w = ix.lane(r.workerPid, 0);
+    const p = lastTaskOf.get(r.pool);
+    if (w >= 0 && Number.isFinite(r.end) && (!p || r.end > p.end)) lastTaskOf.set(r.pool, { lane: w, end: r.end });
+  }
   const root = ix.lanes.find((l) => l.role === Role.Root && l.tid === 0) ?? ix.lanes[0];
   const segments: CriticalSegment[] = [];
   const edges: CriticalEdge[] = [];
@@ -98,7 +105,14 @@ export function criticalPath(view: TraceView): CriticalPath {
       const i = li.waits[wi];
       seg(lane, waitEnd, t, 'running');
       const start = s.start[i];
-      const r = rel.releaser(lane, s.cat[i], view.str(s.obj[i]), view.str(s.detail[i]), start, waitEnd);
+      const obj = view.str(s.obj[i]);
+      const pool = s.cat[i] === Cat.WaitJoin ? lastTaskOf.get(obj) : undefined;
+      // Joining a pool: workers exit once their last task is done; any exit after that is shutdown.
+      const r = pool
+        ? pool.end > start && pool.lane !== lane
+          ? { lane: pool.lane, t: pool.end, via: 'task' as const, obj }
+          : null
+        : rel.releaser(lane, s.cat[i], obj, view.str(s.detail[i]), start, waitEnd);
       if (r && r.lane !== lane) {
         const at = Math.max(start, Math.min(r.t, waitEnd));
         edges.push({ fromLane: r.lane, toLane: lane, t: at, via: r.via });

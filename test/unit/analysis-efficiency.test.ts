@@ -60,7 +60,7 @@ test('more busy workers than cores is named when the run has fewer cores than ru
   assert.deepEqual(lints.sort(), ['oversubscription', 'uneven-chunks']);
 });
 
-test('critical path: root start, the long task on worker 43 via its submit, the join hand-off by its exit', () => {
+test('critical path: root start, the long task on worker 43 via its submit, its result; the pool join is shutdown', () => {
   const { store } = stairStep();
   const cp = criticalPath(store);
   const pidOf = (lane: number) => store.lanes()[lane].pid;
@@ -69,7 +69,8 @@ test('critical path: root start, the long task on worker 43 via its submit, the 
     [
       [41, 0, 10, 'running'],
       [43, 10, 20, 'running'],
-      [43, 20, 105, 'running'],
+      [43, 20, 100, 'running'],
+      [41, 100, 105, 'waiting'],
       [41, 105, 110, 'running'],
     ],
   );
@@ -77,10 +78,10 @@ test('critical path: root start, the long task on worker 43 via its submit, the 
     cp.edges.map((e) => [pidOf(e.fromLane), pidOf(e.toLane), e.t / 1e6, e.via]),
     [
       [41, 43, 10, 'submit'],
-      [43, 41, 105, 'exit'],
+      [43, 41, 100, 'task'],
     ],
   );
-  assert.equal(cp.summary, 'critical path 110 ms: process 43 95 ms (86%), process 41 15 ms (14%)');
+  assert.equal(cp.summary, 'critical path 110 ms: process 43 90 ms (82%), process 41 20 ms (18%, 5 ms of it waiting)');
 });
 
 test('critical path follows lock hand-offs through a convoy', () => {
