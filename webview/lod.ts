@@ -7,8 +7,12 @@
  */
 import { MAX_DEPTH, PixelMerger, type RectSink, type SpanCols } from './layout';
 
-/** Buckets per lane. */
-export const LOD_BUCKETS = 16384;
+/** Finest buckets per lane: about one per two spans, a power of 2 between 4,096 and 65,536. */
+export function lodBuckets(spans: number): number {
+  let n = 4096;
+  while (n < spans / 2 && n < 65536) n *= 2;
+  return n;
+}
 /** Lanes with fewer closed spans than this are always drawn span by span. */
 export const LOD_MIN_SPANS = 20000;
 const NONE = 255;
@@ -24,7 +28,7 @@ export interface LodLevel {
   idx: Int32Array;
 }
 
-/** The buckets of one lane: level 0 has `LOD_BUCKETS`, each next level a quarter as many. */
+/** The buckets of one lane: level 0 has `lodBuckets(count)`, each next level a quarter as many. */
 export interface LaneLod {
   t0: number;
   t1: number;
@@ -41,7 +45,7 @@ export function buildLod(
   cols: SpanCols & { readonly count: number },
   t0: number,
   t1: number,
-  buckets = LOD_BUCKETS,
+  buckets = lodBuckets(cols.count),
 ): LaneLod {
   let depths = 1;
   for (let i = 0; i < cols.count; i++) if (cols.depth[i] + 1 > depths) depths = Math.min(MAX_DEPTH, cols.depth[i] + 1);
