@@ -36,7 +36,9 @@ export interface ServeOptions {
 export interface PanelServer {
   /** Page URL including the token. */
   readonly url: string;
-  /** Stops serving and closes every event stream. */
+  /** What is shown now: the source given, or the latest run started by Rerun (stop that one on Ctrl-C). */
+  current(): PanelSource;
+  /** Stops serving and closes every event stream (a live run keeps going). */
   close(): Promise<void>;
 }
 
@@ -280,6 +282,7 @@ export async function servePanel(source: PanelSource, opts: ServeOptions): Promi
   port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}/?token=${encodeURIComponent(token)}`,
+    current: () => current,
     async close() {
       clearInterval(ping);
       if (timer) clearTimeout(timer);

@@ -74,6 +74,7 @@ test('a live run grows in the panel, follows the clock, and stops and reruns fro
     assert.equal((await lens(p.page)).mode, 'manual', 'follow ends with the run');
     await p.page.click('button.rerun');
     await waitLens(p.page, (d) => d.phase === 'running' && d.lanes.length >= 2);
+    assert.equal(p.server.current(), runs[runs.length - 1], 'the server reports the rerun as current');
     const again = await lens(p.page);
     assert.ok(
       again.lanes.every((l) => !pids.includes(l.pid)),
