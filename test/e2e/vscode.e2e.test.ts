@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
-import { findCodeServer, startCodeServer, type CodeServer } from './codeServer';
+import { ROOT, findCodeServer, startCodeServer, type CodeServer } from './codeServer';
 import { packageVsix } from './packageVsix';
 import { findRunProcesses } from './runProcesses';
 import {
@@ -75,7 +75,7 @@ const python = (() => {
 })();
 
 test(
-  'in code-server: Node and Python samples live with a lane per PID, Stop leaves nothing, export, open, restore, syntax error',
+  'in code-server: Node and Python samples live with a lane per PID, Stop leaves nothing, click reveals source, export, open, restore, syntax error',
   {
     timeout: 480_000,
     skip: findCodeServer() ? false : 'code-server is not installed (run: bash scripts/setup.sh)',
@@ -177,6 +177,21 @@ test(
       await screenshot(page, '3-live-lanes-python');
       await runCommand(page, 'Concurrency Lens: Stop', log);
       await expectStopped(PYTHON_SAMPLE, pids);
+
+      // Clicking a span of a producer's lane opens the source line it came from (a blocking call).
+      const row = await panel.locator('.label.kind-lane', { hasText: 'Process0' }).boundingBox();
+      const plot = await panel.locator('.plot').boundingBox();
+      assert.ok(row && plot, 'lane label and plot are laid out');
+      await page.mouse.click(plot.x + plot.width * 0.6, row.y + row.height / 2);
+      await page.locator('.tabs-container .tab.active', { hasText: PYTHON_SAMPLE }).waitFor({ timeout: 15_000 });
+      const cursor = await until('the cursor on the revealed line', 15_000, async () => {
+        const text = (await page!.locator('#workbench\\.parts\\.statusbar').textContent()) ?? '';
+        const m = /Ln (\d+), Col (\d+)/.exec(text);
+        return m && Number(m[1]) > 1 ? Number(m[1]) : undefined;
+      });
+      const sampleLines = readFileSync(join(ROOT, 'samples', 'python', PYTHON_SAMPLE), 'utf8').split('\n');
+      assert.match(sampleLines[cursor - 1], /sleep|get|put|join|qsize/, `line ${cursor} is a blocking call`);
+      log(`clicked span revealed ${PYTHON_SAMPLE}:${cursor}`);
 
       // The finished run was saved to the traces folder; Export Trace… writes what the panel shows.
       const saved = await until('the saved trace', 15_000, () => {
