@@ -1,14 +1,12 @@
 // Lock round trip between processes: a child acquires and releases a Lock (kept by the broker in the
 // root) N times, against a raw IPC round trip (process.send ping-pong with a plain forked echo process)
 // measured in the same child, alternately.
-import { fork } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { Lock, Process, main } from 'concurrency-lens';
 
 export async function measure(lock, n, rounds) {
-  const echo = fork('-e', [], {
-    execArgv: ['-e', "process.on('message', (m) => process.send(m)); process.on('disconnect', () => process.exit())"],
-    stdio: ['ignore', 'ignore', 'ignore', 'ipc'],
-  });
+  const code = "process.on('message', (m) => process.send(m)); process.on('disconnect', () => process.exit())";
+  const echo = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'ignore', 'ignore', 'ipc'] });
   let resolveEcho;
   echo.on('message', () => resolveEcho());
   const ping = () =>

@@ -103,6 +103,7 @@ class LocalChannel implements BrokerChannel {
 class SocketChannel implements BrokerChannel {
   private readonly sock: Socket;
   private next = 1;
+  private corked = false;
   private readonly waiting = new Map<number, (r: Res) => void>();
 
   constructor(path: string) {
@@ -130,12 +131,25 @@ class SocketChannel implements BrokerChannel {
     return new Promise((resolve) => {
       this.waiting.set(id, resolve);
       this.sock.ref();
-      this.sock.write(frame({ ...r, id }));
+      this.write(frame({ ...r, id }));
     });
   }
 
   send(r: Req): void {
-    this.sock.write(frame(r));
+    this.write(frame(r));
+  }
+
+  /** Writes within one tick go out together (a release and the next acquire: one wake-up of the root). */
+  private write(b: Buffer): void {
+    if (!this.corked) {
+      this.corked = true;
+      this.sock.cork();
+      process.nextTick(() => {
+        this.corked = false;
+        this.sock.uncork();
+      });
+    }
+    this.sock.write(b);
   }
 }
 

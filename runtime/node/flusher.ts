@@ -9,7 +9,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Kind, SCHEMA_VERSION, type Hello } from '../../common/schema';
 import { writeRecord } from '../../common/wire';
 import { now } from './clock';
-import { Beat, Ctl, RingReader, type RingMemory } from './ring';
+import { Beat, BEAT_MS, Ctl, RingReader, type RingMemory } from './ring';
 
 /** What the recording process hands to its flusher. */
 export interface FlusherData {
@@ -28,7 +28,7 @@ const rings: RingReader[] = [main];
 const removing = new Set<number>();
 const SAMPLE_NS = 10e6;
 /** A lane whose heartbeat is older than this is blocked in synchronous code: its event loop is busy. */
-const STALE_NS = 30e6;
+const STALE_NS = (BEAT_MS + 30) * 1e6;
 
 type WaitAsync = (a: Int32Array, i: number, v: number, ms: number) => { async: boolean; value: unknown };
 const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;

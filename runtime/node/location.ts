@@ -19,7 +19,7 @@ function frames(): NodeJS.CallSite[] {
   const prepare = Error.prepareStackTrace;
   const limit = Error.stackTraceLimit;
   Error.prepareStackTrace = (_e, sites) => sites;
-  Error.stackTraceLimit = 6;
+  Error.stackTraceLimit = 12;
   const holder: { stack?: NodeJS.CallSite[] } = {};
   Error.captureStackTrace(holder, frames);
   const sites = holder.stack ?? [];

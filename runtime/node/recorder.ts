@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { Kind, Status, type Cat } from '../../common/schema';
 import { recordSize, writeRecord } from '../../common/wire';
 import { now } from './clock';
-import { Beat, RingWriter, type RingMemory } from './ring';
+import { Beat, BEAT_MS, RingWriter, type RingMemory } from './ring';
 
 /** Records events of one thread; disabled (every call a no-op) until `attach`. */
 export class Recorder {
@@ -35,7 +35,7 @@ export class Recorder {
       beat[Beat.Elu] = performance.eventLoopUtilization(next, elu).utilization;
       beat[Beat.Time] = now();
       elu = next;
-    }, 10).unref();
+    }, BEAT_MS).unref();
   }
 
   /** Sends everything recorded so far, blocking at most `ms`; used at exit. */

@@ -25,6 +25,9 @@ export const enum Beat {
   Elu = 1,
 }
 
+/** Period of the event-loop heartbeat that feeds the flusher's samples (short enough, few wake-ups). */
+export const BEAT_MS = 40;
+
 /** The shared memory of one ring, as passed between threads. */
 export interface RingMemory {
   data: SharedArrayBuffer;
