@@ -1,5 +1,6 @@
 // Pure (no vscode): source locations as the runtimes write them ("file:line:col", 1-based) and as
 // error messages of Node, esbuild and Python print them.
+import * as path from 'node:path';
 
 /** A 1-based source position. */
 export interface SourceLoc {
@@ -45,4 +46,19 @@ export function errorHeadline(text: string): string {
     .map((l) => l.trim())
     .filter(Boolean);
   return lines.find((l) => /^(?:\w+Error|\w+Exception|error)\b/i.test(l)) ?? lines[0] ?? 'the run failed';
+}
+
+/**
+ * The file a `loc` from the panel names, if it is an absolute path strictly inside one of `roots`
+ * (after resolving `..`); undefined otherwise. The panel is untrusted input.
+ */
+export function locInside(loc: string, roots: readonly string[]): SourceLoc | undefined {
+  const parsed = parseLoc(loc);
+  if (!parsed || !path.isAbsolute(parsed.file)) return undefined;
+  const file = path.resolve(parsed.file);
+  const inside = roots.some((r) => {
+    const rel = path.relative(r, file);
+    return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+  });
+  return inside ? { ...parsed, file } : undefined;
 }

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decodeChunkFile, encodeChunkFile } from '../../extension/chunkFile';
-import { errorHeadline, findErrorLoc, parseLoc } from '../../extension/locations';
+import { errorHeadline, findErrorLoc, locInside, parseLoc } from '../../extension/locations';
 import { findMainGuards, runtimeFor } from '../../extension/mainGuard';
 
 test('main guards are found in JS/TS and Python snippets only', () => {
@@ -56,4 +56,14 @@ test('a saved run file round-trips its header and per-connection streams', () =>
   assert.throws(() => decodeChunkFile(new TextEncoder().encode('{"traceEvents":[]}')), /not a Concurrency Lens/);
   const cut = encodeChunkFile(header, chunks);
   assert.throws(() => decodeChunkFile(cut.subarray(0, cut.length - 1)), /truncated/);
+});
+
+test('a location from the panel is only opened inside the allowed folders', () => {
+  const roots = ['/w/project', '/ext/samples/python'];
+  assert.deepEqual(locInside('/w/project/a.py:3:1', roots), { file: '/w/project/a.py', line: 3, col: 1 });
+  assert.equal(locInside('/w/project/../secret/key.py:1:1', roots), undefined);
+  assert.equal(locInside('/etc/passwd:1:1', roots), undefined);
+  assert.equal(locInside('relative/a.py:1:1', roots), undefined);
+  assert.equal(locInside('/w/project:1:1', roots), undefined);
+  assert.equal(locInside('/w/project-other/a.py:1:1', roots), undefined);
 });
