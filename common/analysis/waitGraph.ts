@@ -207,8 +207,9 @@ export class WaitGraph {
     const w = lane.currentWait();
     if (!w) return null;
     switch (w.cat) {
-      case Cat.WaitLock:
-      case Cat.WaitSemaphore: {
+      // Semaphores are left out: any process may release them, and runtimes record their releases
+      // only in part, so their holders cannot be known for sure (the stall rule still applies).
+      case Cat.WaitLock: {
         const hs = [...this.obj(w.obj).holders().keys()].filter((h) => h !== lane);
         return hs.length ? hs : null;
       }
