@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 
-const target = `${process.platform === 'win32' ? 'win32' : process.platform}-${process.arch}`;
+const target = `${process.platform}-${process.arch === 'arm' ? 'armhf' : process.arch}`;
 const out = process.argv[2] ?? `concurrency-lens-${target}.vsix`;
 const vsce = createRequire(import.meta.url).resolve('@vscode/vsce/vsce');
 execFileSync(process.execPath, ['scripts/build.mjs', '--production'], { stdio: 'inherit' });

@@ -11,7 +11,7 @@ export function packageVsix(out: string): string {
     throw new Error('dist/ is not built: run npm run build');
   }
   const vsce = join(ROOT, 'node_modules', '@vscode', 'vsce', 'vsce');
-  const target = `${process.platform}-${process.arch}`;
+  const target = `${process.platform}-${process.arch === 'arm' ? 'armhf' : process.arch}`;
   execFileSync(process.execPath, [vsce, 'package', '--target', target, '--allow-missing-repository', '-o', out], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
