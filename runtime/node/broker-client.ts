@@ -12,6 +12,7 @@ import { deserialize, serialize } from 'node:v8';
 import { ENV } from '../../common/schema';
 import { Broker, type Req, type Res } from './broker';
 import { isRoot } from './context';
+import { jsonSafe } from './share';
 
 /** Environment variable with the broker socket's path. */
 export const BROKER_ENV = 'CONCURRENCY_LENS_BROKER';
@@ -24,7 +25,7 @@ export interface BrokerChannel {
   send(r: Req): void;
 }
 
-/** Splits a byte stream into frames. */
+/** Splits a byte stream into frames: u32 length, u8 encoding (1 JSON, 0 V8), payload. */
 function framer(onFrame: (msg: unknown) => void): (chunk: Buffer) => void {
   let pending: Buffer = Buffer.alloc(0);
   return (chunk) => {
@@ -32,17 +33,28 @@ function framer(onFrame: (msg: unknown) => void): (chunk: Buffer) => void {
     while (pending.length >= 4) {
       const n = pending.readUInt32LE(0);
       if (pending.length < 4 + n) break;
-      onFrame(deserialize(pending.subarray(4, 4 + n)));
+      const body = pending.subarray(5, 4 + n);
+      onFrame(pending[4] === 1 ? JSON.parse(body.toString()) : deserialize(body));
       pending = pending.subarray(4 + n);
     }
   };
 }
 
-function frame(msg: unknown): Buffer {
-  const body = serialize(msg);
-  const head = Buffer.allocUnsafe(4);
-  head.writeUInt32LE(body.length, 0);
-  return Buffer.concat([head, body]);
+/** Fields that are undefined are dropped by JSON, which is fine for these envelopes. */
+function jsonEnvelope(msg: object): boolean {
+  for (const v of Object.values(msg)) if (v !== undefined && !jsonSafe(v, 0)) return false;
+  return true;
+}
+
+/** A frame: JSON when it round-trips exactly (several times cheaper for small messages), else V8. */
+function frame(msg: object): Buffer {
+  const json = jsonEnvelope(msg);
+  const body = json ? Buffer.from(JSON.stringify(msg)) : serialize(msg);
+  const out = Buffer.allocUnsafe(5 + body.length);
+  out.writeUInt32LE(body.length + 1, 0);
+  out[4] = json ? 1 : 0;
+  body.copy(out, 5);
+  return out;
 }
 
 let broker: Broker | undefined;

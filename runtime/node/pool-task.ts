@@ -7,7 +7,7 @@ import { Cat, Kind, Status } from '../../common/schema';
 import { now } from './clock';
 import { lookupExport } from './context';
 import { rec } from './recorder';
-import { pack, unpack } from './share';
+import { jsonSafe, pack, unpack } from './share';
 
 /** Pool → worker (in batches): run `fn` over `items` (each an argument list when `star`). */
 export interface TaskMsg {
@@ -45,35 +45,6 @@ export function describeArgs(items: unknown[], star: boolean): string {
   };
   if (items.length === 1) return one(items[0]);
   return `${one(items[0])} … ${one(items[items.length - 1])}, ${items.length} items`;
-}
-
-function jsonSafe(v: unknown, depth: number): boolean {
-  switch (typeof v) {
-    case 'string':
-    case 'boolean':
-      return true;
-    case 'number':
-      return Number.isFinite(v) && !Object.is(v, -0);
-    case 'object': {
-      if (v === null) return true;
-      if (depth > 8) return false;
-      if (Array.isArray(v)) {
-        for (let i = 0; i < v.length; i++) {
-          const x = v[i];
-          // Fast path for the common array of finite numbers.
-          if (typeof x === 'number' ? !Number.isFinite(x) || (x === 0 && 1 / x < 0) : !jsonSafe(x, depth + 1)) {
-            return false;
-          }
-        }
-        return true;
-      }
-      if (Object.getPrototypeOf(v) !== Object.prototype) return false;
-      for (const k in v) if (!jsonSafe((v as Record<string, unknown>)[k], depth + 1)) return false;
-      return true;
-    }
-    default:
-      return false;
-  }
 }
 
 /**

@@ -76,3 +76,33 @@ export function unpack(v: unknown): unknown {
   }
   return v;
 }
+
+/** Whether JSON round-trips `v` exactly (finite numbers, strings, booleans, null, arrays, plain objects). */
+export function jsonSafe(v: unknown, depth: number): boolean {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(v) && !Object.is(v, -0);
+    case 'object': {
+      if (v === null) return true;
+      if (depth > 8) return false;
+      if (Array.isArray(v)) {
+        for (let i = 0; i < v.length; i++) {
+          const x = v[i];
+          // Fast path for the common array of finite numbers.
+          if (typeof x === 'number' ? !Number.isFinite(x) || (x === 0 && 1 / x < 0) : !jsonSafe(x, depth + 1)) {
+            return false;
+          }
+        }
+        return true;
+      }
+      if (Object.getPrototypeOf(v) !== Object.prototype) return false;
+      for (const k in v) if (!jsonSafe((v as Record<string, unknown>)[k], depth + 1)) return false;
+      return true;
+    }
+    default:
+      return false;
+  }
+}
