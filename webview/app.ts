@@ -194,6 +194,7 @@ export class PanelApp {
       ]);
     } else showMessage(s.message, 'info', '', []);
     s.chart.hidden = lanes === 0;
+    s.selection.hidden = lanes === 0;
   }
 
   private afterChange(): void {

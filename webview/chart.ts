@@ -339,6 +339,13 @@ export class Chart {
     );
   }
 
+  /** Highlights the focused row's label now (the next frame re-renders labels anyway). */
+  markFocusRow(): void {
+    Array.prototype.forEach.call(this.labels.children, (el: Element, i: number) =>
+      el.classList.toggle('selected', i === this.focusRow),
+    );
+  }
+
   /** Saved view state. */
   state(): ChartState {
     return { mode: this.mode, window: [...this.window], selection: this.selection };

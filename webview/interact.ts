@@ -85,6 +85,7 @@ export function attachInteraction(chart: Chart, tooltip: HTMLElement, host: Inte
   const select = (pick: Pick | undefined, rowIndex: number, reveal: boolean): void => {
     const view = chart.view;
     chart.focusRow = rowIndex;
+    chart.markFocusRow();
     if (!pick || !view) {
       chart.flows = [];
       chart.focus = null;
@@ -117,6 +118,7 @@ export function attachInteraction(chart: Chart, tooltip: HTMLElement, host: Inte
     if (chart.rows.length === 0) return;
     const i = Math.max(0, Math.min(chart.rows.length - 1, (chart.focusRow < 0 ? -1 : chart.focusRow) + delta));
     chart.focusRow = i;
+    chart.markFocusRow();
     chart.focus = null;
     chart.flows = [];
     const row = chart.rows[i];
