@@ -169,19 +169,22 @@ test('python: Value += without its lock loses updates, and the lint shows one th
   const file = program(
     'lost.py',
     `
-from multiprocessing import Process, Value
+from multiprocessing import Event, Process, Value
 
 
-def bump(v):
+def bump(v, go):
+    go.wait()
     for _ in range(20000):
         v.value += 1
 
 
 if __name__ == '__main__':
     counter = Value('i', 0)
-    ps = [Process(target=bump, args=(counter,)) for _ in range(4)]
+    go = Event()
+    ps = [Process(target=bump, args=(counter, go)) for _ in range(4)]
     for p in ps:
         p.start()
+    go.set()
     for p in ps:
         p.join()
     print(counter.value)
@@ -198,7 +201,7 @@ if __name__ == '__main__':
     l.message,
     /^value counter: 4 processes wrote it \d+ times without holding its lock around the update; \d+ writes? did not advance it/,
   );
-  assert.match(l.loc, /lost\.py:10:\d+$/);
+  assert.match(l.loc, /lost\.py:11:\d+$/);
 });
 
 const PRODUCE = `
