@@ -121,7 +121,7 @@ test('the process limit stops a fork bomb with a clear message', async () => {
   );
   assert.equal(r.code, 0, r.stderr);
   const out = lines(r);
-  assert.match(out[0], /process limit reached: .* at most 4 processes .*"Process-4" was not started/);
+  assert.match(out[0], /process limit reached: .* at most 4 processes at once .*"Process-4" was not started/);
   assert.equal(out[1], 'started 3');
   assert.equal(ofKind(r.events, Kind.ProcStart).length, 4);
 });
