@@ -41,7 +41,7 @@ export function describeDebug(app: PanelApp) {
       end: l.end,
     })),
     report: c.report ? (JSON.parse(JSON.stringify(c.report)) as DrawReport) : null,
-    theme: { kind: c.theme.kind, colors: [...c.theme.colors], bg: c.theme.bg },
+    theme: { kind: c.theme.kind, colors: [...c.theme.colors], bg: c.theme.bg, contrast: c.theme.contrast },
     flows: c.flows.map((f) => ({ ...f })),
     handoff: c.handoff.map((f) => ({ ...f })),
     focusRow: c.focusRow,

@@ -285,6 +285,12 @@ test('theme switching: light and high contrast redraw with their own colours', a
     assert.ok(!seen.has(d.theme.bg), `${theme} has its own background`);
     seen.add(d.theme.bg);
     assert.deepEqual(await pixel(page, { x: p.x, y: p.y + 4 }), rgb(d.theme.colors[State.Task]));
+    if (theme === 'vscode-high-contrast') {
+      // Spans carry the contrast border on their top edge (2 px below the row top).
+      const row = d.rows.find((r) => r.sub === 'PID 202');
+      assert.ok(row && d.theme.contrast);
+      assert.deepEqual(await pixel(page, { x: p.x, y: d.plot.top + row.y + 2 }), rgb(d.theme.contrast));
+    }
     const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
     assert.notEqual(bg, 'rgb(30, 30, 30)');
     await page.screenshot({ path: `${SHOTS}/panel-${theme.replace('vscode-', '')}.png` });
