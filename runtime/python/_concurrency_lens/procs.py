@@ -16,13 +16,12 @@ from .where import called_by_user, loc, short
 ROOT_ENV = 'CONCURRENCY_LENS_PY_ROOT'
 # Optional: run the program with this multiprocessing start method (fork, spawn, forkserver).
 START_METHOD_ENV = 'CONCURRENCY_LENS_START_METHOD'
-_state = {'exit_code': 0, 'run_span': 0, 'expect_child': False, 'forkserver': False, 'started': False}
+_state = {'exit_code': 0, 'run_span': 0, 'expect_child': False, 'forkserver': False}
 _reported = set()
 
 
 def proc_start(ppid, name, role, t=None):
     R.emit(K.PROC_START, (ppid, name, role), R.started_at if t is None else t, 0)
-    _state['started'] = True
 
 
 def _helper_name():

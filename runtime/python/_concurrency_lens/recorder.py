@@ -37,7 +37,9 @@ _LAYOUT = {k: _compile(k) for k in RECORD_FIELDS if k != K.STR_DEF}
 pid = os.getpid()
 active = False
 started_at = now()  # when this process connected (its lane starts here)
-_lock = _thread.allocate_lock()
+# Re-entrant: a Python signal handler may run traced code while this thread is inside emit(); every
+# record goes into the buffer with a single extend, so a nested record never splits another.
+_lock = _thread.RLock()
 _send_lock = _thread.allocate_lock()
 _buf = bytearray()
 _strings = {'': 0}
@@ -63,8 +65,7 @@ def _intern(s):
         sid = len(_strings)
         _strings[s] = sid
         b = s.encode('utf-8', 'replace')
-        _buf.extend(_STRDEF_HEAD.pack(13 + len(b), K.STR_DEF, sid, len(b)))
-        _buf.extend(b)
+        _buf.extend(_STRDEF_HEAD.pack(13 + len(b), K.STR_DEF, sid, len(b)) + b)
     return sid
 
 
@@ -94,8 +95,7 @@ def emit(kind, vals, t=None, lane=None, as_pid=None):
             else:
                 parts.append(struct.pack('<' + _CODE[ty], v))
         body = b''.join(parts)
-        _buf.extend(struct.pack('<IBdii', 21 + len(body), kind, float(t), as_pid or pid, lane))
-        _buf.extend(body)
+        _buf.extend(struct.pack('<IBdii', 21 + len(body), kind, float(t), as_pid or pid, lane) + body)
 
 
 def begin(cat, name, detail='', obj='', loc='', t=None):
@@ -205,7 +205,7 @@ def _after_fork_child():
     global pid, _lock, _send_lock, _buf, _strings, _sock, _main_ident, _keys, active
     old = _sock
     pid = os.getpid()
-    _lock = _thread.allocate_lock()
+    _lock = _thread.RLock()
     _send_lock = _thread.allocate_lock()
     _buf = bytearray()
     _strings = {'': 0}
