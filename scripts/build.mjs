@@ -10,6 +10,7 @@ const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
 const node = { platform: 'node', format: 'cjs', target: 'node20', bundle: true, sourcemap: 'linked' };
+const runtime = { ...node, sourcemap: 'external' };
 /** @type {import('esbuild').BuildOptions[]} */
 const bundles = [
   // Extension host: vscode is provided by the host.
@@ -18,9 +19,11 @@ const bundles = [
   { ...node, entryPoints: ['engine/cli/main.ts'], outfile: 'dist/cli.js', external: ['esbuild', 'playwright-core'] },
   // Node runtime: the `concurrency-lens` library, the process bootstrap and the flusher thread.
   // boot.js and flusher.js require ./index.js at run time so every process has one library instance.
-  { ...node, entryPoints: ['runtime/node/index.ts'], outfile: 'dist/runtime/node/index.js' },
-  { ...node, entryPoints: ['runtime/node/boot.ts'], outfile: 'dist/runtime/node/boot.js', external: ['./index.js'] },
-  { ...node, entryPoints: ['runtime/node/flusher.ts'], outfile: 'dist/runtime/node/flusher.js' },
+  // Their maps are written but not linked: with --enable-source-maps (which every process of a run has,
+  // for the user's file) Node would parse a linked map at every process start.
+  { ...runtime, entryPoints: ['runtime/node/index.ts'], outfile: 'dist/runtime/node/index.js' },
+  { ...runtime, entryPoints: ['runtime/node/boot.ts'], outfile: 'dist/runtime/node/boot.js', external: ['./index.js'] },
+  { ...runtime, entryPoints: ['runtime/node/flusher.ts'], outfile: 'dist/runtime/node/flusher.js' },
   // Panel (browser). CSS is emitted as a file next to it: the CSP allows no inline styles.
   {
     platform: 'browser',
