@@ -104,8 +104,10 @@ test('node: get-then-set on a shared Value without its lock loses updates, and t
 
 test('node: a convoy on one lock: waits, hand-offs and "why waiting" for the worst wait', async () => {
   const r = await runCode(`
-    import { Lock, Process, main, sleep } from 'concurrency-lens';
-    export async function work(lock: Lock) {
+    import { Event, Lock, Process, Queue, main, sleep } from 'concurrency-lens';
+    export async function work(lock: Lock, ready: Queue, go: Event) {
+      await ready.put(1);
+      await go.wait();
       for (let i = 0; i < 3; i++) {
         await lock.acquire();
         sleep(40);
@@ -114,8 +116,12 @@ test('node: a convoy on one lock: waits, hand-offs and "why waiting" for the wor
     }
     main(async () => {
       const lock = new Lock({ name: 'counter_lock' });
-      const ps = [0, 1, 2].map(() => new Process({ target: work, args: [lock] }));
+      const ready = new Queue();
+      const go = new Event();
+      const ps = [0, 1, 2].map(() => new Process({ target: work, args: [lock, ready, go] }));
       ps.forEach((p) => p.start());
+      for (let i = 0; i < 3; i++) await ready.get();
+      go.set();
       for (const p of ps) await p.join();
     });
   `);

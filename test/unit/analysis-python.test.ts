@@ -122,10 +122,11 @@ test('python: a convoy on one lock, and the lock held across a sleep', async () 
     'convoy.py',
     `
 import time
-from multiprocessing import Event, Lock, Process
+from multiprocessing import Event, Lock, Process, Queue
 
 
-def work(lock, go):
+def work(lock, ready, go):
+    ready.put(1)
     go.wait()
     for _ in range(3):
         with lock:
@@ -135,11 +136,13 @@ def work(lock, go):
 
 if __name__ == '__main__':
     counter_lock = Lock()
+    ready = Queue()
     go = Event()
-    ps = [Process(target=work, args=(counter_lock, go)) for _ in range(4)]
+    ps = [Process(target=work, args=(counter_lock, ready, go)) for _ in range(4)]
     for p in ps:
         p.start()
-    time.sleep(0.3)
+    for p in ps:
+        ready.get()
     go.set()
     for p in ps:
         p.join()
@@ -156,12 +159,12 @@ if __name__ == '__main__':
   assert.ok(row.waited >= 6, `waited ${row.waited}`);
   assert.ok(row.convoy >= 2, `convoy ${row.convoy}`);
   assert.equal(row.pids.length, 4);
-  assert.match(row.sites[0].loc, /convoy\.py:8:\d+$/);
+  assert.match(row.sites[0].loc, /convoy\.py:9:\d+$/);
   const held = lint(run.store, { cores: 2 }).filter((l) => l.id === 'lock-held-across-wait');
   assert.equal(held.length, 1);
   assert.match(
     held[0].message,
-    /^lock counter_lock is held across a sleep at .*convoy\.py:9:\d+ \(12 times, [\d.]+ m?s in total\); processes waited .+ in total for it$/,
+    /^lock counter_lock is held across a sleep at .*convoy\.py:10:\d+ \(12 times, [\d.]+ m?s in total\); processes waited .+ in total for it$/,
   );
 });
 
@@ -169,10 +172,11 @@ test('python: Value += without its lock loses updates, and the lint shows one th
   const file = program(
     'lost.py',
     `
-from multiprocessing import Event, Process, Value
+from multiprocessing import Event, Process, Queue, Value
 
 
-def bump(v, go):
+def bump(v, ready, go):
+    ready.put(1)
     go.wait()
     for _ in range(20000):
         v.value += 1
@@ -180,10 +184,13 @@ def bump(v, go):
 
 if __name__ == '__main__':
     counter = Value('i', 0)
+    ready = Queue()
     go = Event()
-    ps = [Process(target=bump, args=(counter, go)) for _ in range(4)]
+    ps = [Process(target=bump, args=(counter, ready, go)) for _ in range(4)]
     for p in ps:
         p.start()
+    for p in ps:
+        ready.get()
     go.set()
     for p in ps:
         p.join()
@@ -201,7 +208,7 @@ if __name__ == '__main__':
     l.message,
     /^value counter: 4 processes wrote it \d+ times without holding its lock around the update; \d+ writes? did not advance it/,
   );
-  assert.match(l.loc, /lost\.py:11:\d+$/);
+  assert.match(l.loc, /lost\.py:12:\d+$/);
 });
 
 const PRODUCE = `
