@@ -2,7 +2,7 @@
 import { strict as assert } from 'node:assert';
 import { resolve } from 'node:path';
 import { test } from 'node:test';
-import { Cat, Kind, Status } from '../../common/schema';
+import { Cat, Kind, ObjType, Status } from '../../common/schema';
 import { ofKind, runPython, stdout } from './harness';
 
 for (const startMethod of ['fork', 'spawn'] as const) {
@@ -31,3 +31,19 @@ for (const startMethod of ['fork', 'spawn'] as const) {
     assert.ok(ofKind(r.events, Kind.Begin).some((b) => b.cat === Cat.WaitJoin && b.obj === jq));
   });
 }
+
+test('Barrier of multiprocessing (spawn) and threading: every party records its wait', async () => {
+  const r = await runPython(resolve(__dirname, 'fixtures/barriers.py'), { startMethod: 'spawn' });
+  assert.equal(r.code, 0, r.lines.map((l) => l.text).join('\n'));
+  const decls = ofKind(r.events, Kind.ObjDecl).filter((d) => d.type === ObjType.Barrier);
+  assert.deepEqual(
+    decls.map((d) => [d.name, d.capacity]),
+    [
+      ['b', 3],
+      ['tb', 2],
+    ],
+  );
+  const waits = ofKind(r.events, Kind.Begin).filter((b) => b.cat === Cat.WaitCondition && b.name === 'barrier');
+  assert.equal(new Set(waits.filter((w) => w.obj === decls[0].obj).map((w) => w.pid)).size, 3, 'three processes');
+  assert.equal(new Set(waits.filter((w) => w.obj === decls[1].obj).map((w) => w.tid)).size, 2, 'two threads');
+});

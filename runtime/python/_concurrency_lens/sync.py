@@ -93,8 +93,21 @@ def _fast(o, hold=True):
         o._cl_agg += 1
 
 
+def barrier_wait(o, wait, timeout):
+    """A barrier wait as a `WaitCondition` span named 'barrier' (status Error when the barrier broke)."""
+    sid = R.begin(Cat.WAIT_CONDITION, 'barrier', '%d parties' % o.parties, o._cl_key, loc(3))
+    status = Status.ERROR
+    try:
+        r = wait(o, timeout)
+        status = Status.OK
+        return r
+    finally:
+        R.end(sid, status)
+
+
 objtype_names = {
-    Obj.LOCK: 'Lock', Obj.RLOCK: 'RLock', Obj.SEMAPHORE: 'Semaphore', Obj.EVENT: 'Event', Obj.CONDITION: 'Condition'
+    Obj.LOCK: 'Lock', Obj.RLOCK: 'RLock', Obj.SEMAPHORE: 'Semaphore', Obj.EVENT: 'Event', Obj.CONDITION: 'Condition',
+    Obj.BARRIER: 'Barrier',
 }
 
 

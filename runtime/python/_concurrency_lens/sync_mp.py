@@ -3,7 +3,7 @@ code: built as traced subclasses (picklable by reference, so spawn children get 
 
 from . import recorder as R
 from .schema import K, Cat, Obj, Status
-from .sync import _fast, _full, _init, _released, _wait, new_traced, objtype_names
+from .sync import _fast, _full, _init, _released, _wait, barrier_wait, new_traced, objtype_names
 from .where import called_by_user, loc
 
 
@@ -136,7 +136,21 @@ def _mp_classes():
             R.end(sid, Status.OK if ok else Status.TIMEOUT)
             return ok
 
-    return S, TLock, TRLock, TSemaphore, TBoundedSemaphore, TCondition, TEvent
+    class TBarrier(S.Barrier):
+        """A user `multiprocessing.Barrier`: each wait is recorded."""
+
+        def wait(self, timeout=None):
+            return barrier_wait(self, S.Barrier.wait, timeout)
+
+        def __getstate__(self):
+            return (S.Barrier.__getstate__(self), self._cl_key)
+
+        def __setstate__(self, state):
+            if len(state) == 2:  # ours: (Barrier state, key); Barrier.__init__ passes its own 5-tuple
+                state, self._cl_key = state
+            S.Barrier.__setstate__(self, state)
+
+    return S, TLock, TRLock, TSemaphore, TBoundedSemaphore, TCondition, TEvent, TBarrier
 
 
 def install():
@@ -144,11 +158,12 @@ def install():
     import multiprocessing
     from multiprocessing import context
 
-    S, TLock, TRLock, TSem, TBSem, TCond, TEvent = _mp_classes()
+    S, TLock, TRLock, TSem, TBSem, TCond, TEvent, TBarrier = _mp_classes()
     globals().update(
-        TLock=TLock, TRLock=TRLock, TSemaphore=TSem, TBoundedSemaphore=TBSem, TCondition=TCond, TEvent=TEvent
+        TLock=TLock, TRLock=TRLock, TSemaphore=TSem, TBoundedSemaphore=TBSem, TCondition=TCond, TEvent=TEvent,
+        TBarrier=TBarrier,
     )
-    for cls in (TLock, TRLock, TSem, TBSem, TCond, TEvent):
+    for cls in (TLock, TRLock, TSem, TBSem, TCond, TEvent, TBarrier):
         cls.__module__ = __name__  # so spawn children unpickle them from here
         cls.__qualname__ = cls.__name__
 
@@ -180,6 +195,7 @@ def install():
         'BoundedSemaphore': make(TBSem, 'sem', Obj.SEMAPHORE, semcap),
         'Condition': condition,
         'Event': make(TEvent, 'event', Obj.EVENT, lambda a: -1),
+        'Barrier': make(TBarrier, 'barrier', Obj.BARRIER, semcap),
     }
     for name, build in table.items():
         orig = getattr(context.BaseContext, name)

@@ -6,7 +6,7 @@ import threading
 
 from . import recorder as R
 from .schema import K, Cat, Obj, Status
-from .sync import _fast, _init, _released, _wait, declare, new_traced, objtype_names
+from .sync import _fast, _init, _released, _wait, barrier_wait, declare, new_traced, objtype_names
 from .where import called_by_user, loc
 
 
@@ -171,7 +171,26 @@ def install():
             R.end(sid, Status.OK if ok else Status.TIMEOUT)
             return ok
 
-    for cls, base in ((TEvent, base_event), (TCondition, base_cond)):
+    base_barrier = threading.Barrier
+
+    class TBarrier(base_barrier):
+        """A `threading.Barrier`, traced when user code created it."""
+
+        _cl_key = None
+
+        def __init__(self, parties, action=None, timeout=None):
+            base_barrier.__init__(self, parties, action, timeout)
+            if R.active and called_by_user(2):
+                self._cl_key = R.new_key('tbarrier')
+                declare(self._cl_key, Obj.BARRIER, 'Barrier', parties, loc(2))
+
+        def wait(self, timeout=None):
+            if self._cl_key is None:
+                return base_barrier.wait(self, timeout)
+            return barrier_wait(self, base_barrier.wait, timeout)
+
+    threading.Barrier = TBarrier
+    for cls, base in ((TEvent, base_event), (TCondition, base_cond), (TBarrier, base_barrier)):
         cls.__name__ = cls.__qualname__ = base.__name__
         cls.__module__ = 'threading'
     for fn in (Lock, RLock):
