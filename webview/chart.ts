@@ -89,7 +89,7 @@ export class Chart {
     this.plot.setAttribute('role', 'application');
     this.plot.setAttribute(
       'aria-label',
-      'Timeline. Arrow keys: lanes and spans; + and -: zoom; Shift+arrows: pan; 0: fit; Enter: open source; F: follow live',
+      'Timeline. Wheel: zoom; drag: pan; Shift+wheel: scroll lanes. Arrow keys: lanes and spans; + and -: zoom; Shift+arrows: pan; 0: fit; Enter: open source; F: follow live',
     );
     this.canvas = document.createElement('canvas');
     this.plot.appendChild(this.canvas);

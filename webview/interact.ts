@@ -207,6 +207,25 @@ export function attachInteraction(chart: Chart, tooltip: HTMLElement, host: Inte
     if (handled) ev.preventDefault();
   });
   plot.addEventListener('blur', hideTip);
+  // Scrolling moves the lanes away from under the pointer: drop the hover.
+  chart.root.addEventListener('scroll', () => {
+    hideTip();
+    if (chart.hover || chart.handoff.length) {
+      chart.hover = null;
+      chart.handoff = [];
+      chart.drawOverlay();
+    }
+  });
+  // The wheel zooms; Shift+wheel scrolls the lanes (the wheel over the labels scrolls too).
+  plot.addEventListener(
+    'wheel',
+    (ev) => {
+      if (!ev.shiftKey) return;
+      ev.preventDefault();
+      chart.root.scrollTop += ev.deltaY || ev.deltaX;
+    },
+    { passive: false },
+  );
   // Clicking a lane's label selects the lane for keyboard navigation.
   chart.labels.addEventListener('click', (ev) => {
     const el = (ev.target as HTMLElement).closest('.label');
