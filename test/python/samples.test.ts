@@ -14,6 +14,11 @@ function ok(r: PyRun): void {
   assert.equal(r.error, undefined);
   assert.equal(r.code, 0, r.lines.map((l) => l.text).join('\n'));
   assert.equal(pidsWithRole(r.events, Role.Root).length, 1);
+  // Every task that started also ended in the trace, even though the pool terminates its workers.
+  assert.deepEqual(
+    r.store.openSpans().filter((s) => s.cat === Cat.Task),
+    [],
+  );
 }
 
 /** Per worker pid, how many tasks it started. */

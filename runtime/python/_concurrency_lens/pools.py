@@ -16,11 +16,13 @@ class TracedCall:
 
     def __init__(self, pool, task, name, detail, fn):
         self.pool, self.task, self.name, self.detail, self.fn = pool, task, name, detail, fn
+        self.owner = R.pid
 
     def __call__(self, *args, **kwargs):
         R.emit(K.TASK_START, (self.pool, self.task))
         sid = R.begin(Cat.TASK, self.name, self.detail, self.pool)
-        R.flush()  # a worker killed during the task must still show that it started it
+        if R.pid != self.owner:
+            R.flush()  # a worker process killed during the task must still show that it started it
         status = Status.ERROR
         try:
             r = self.fn(*args, **kwargs)
@@ -33,7 +35,8 @@ class TracedCall:
         finally:
             R.end(sid, status)
             R.emit(K.TASK_END, (self.pool, self.task, status))
-            R.flush()
+            if R.pid != self.owner:
+                R.flush()  # sent before the result: the pool may terminate this worker right after
 
 
 def _describe(func, args):
