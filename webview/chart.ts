@@ -12,10 +12,10 @@ import { zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior } from 'd3-zoom
 import type { Flow, TraceView } from '../common/store/api';
 import { buildRows, formatDuration, rowsHeight, type Row } from './layout';
 import { createOverlay, drawOverlay } from './overlay';
+import { markSelected, renderLabels } from './labels';
 import { buildLod, LOD_MIN_SPANS, type LaneLod } from './lod';
 import { paint, type DrawReport } from './painter';
 import type { SpanPick } from './pick';
-import { exitKind } from './states';
 import { readTheme, watchTheme, type Theme } from './theme';
 
 /** How the time window moves as the trace grows. */
@@ -201,7 +201,7 @@ export class Chart {
     this.width = Math.max(1, this.plot.clientWidth);
     this.base = scaleLinear().domain([0, BASE]).range([0, this.width]);
     this.rows = view ? buildRows(view.lanes(), view.objects()) : [];
-    this.renderLabels();
+    this.labelSig = renderLabels(this.labels, this.rows, this.view?.lanes() ?? [], this.focusRow, this.labelSig);
     const height = Math.max(rowsHeight(this.rows), 40);
     this.plot.style.height = `${height}px`;
     if (view) this.lastVersion = (view as { version?: number }).version ?? -1;
@@ -305,45 +305,9 @@ export class Chart {
     });
   }
 
-  private renderLabels(): void {
-    const view = this.view;
-    const lanes = view?.lanes() ?? [];
-    const sig =
-      this.rows
-        .map((r) => {
-          const l = r.kind === 'lane' ? lanes[r.lane] : undefined;
-          return `${r.key}|${r.label}|${r.indent}|${l ? `${l.exitCode}${l.signal}` : ''}`;
-        })
-        .join('\n') + `#${this.focusRow}`;
-    if (sig === this.labelSig) return;
-    this.labelSig = sig;
-    this.labels.replaceChildren(
-      ...this.rows.map((r, i) => {
-        const d = document.createElement('div');
-        d.className = `label kind-${r.kind} h-${r.kind} i${Math.min(3, r.indent)}`;
-        d.setAttribute('role', 'listitem');
-        d.dataset.key = r.key;
-        const l = r.kind === 'lane' ? lanes[r.lane] : undefined;
-        if (l && exitKind(l) === 'crashed') d.classList.add('crashed');
-        if (i === this.focusRow) d.classList.add('selected');
-        const name = document.createElement('span');
-        name.className = 'name';
-        name.textContent = r.label;
-        const sub = document.createElement('span');
-        sub.className = 'sub';
-        sub.textContent = r.sub;
-        d.title = `${r.label} — ${r.sub}`;
-        d.append(name, sub);
-        return d;
-      }),
-    );
-  }
-
   /** Highlights the focused row's label now (the next frame re-renders labels anyway). */
   markFocusRow(): void {
-    Array.prototype.forEach.call(this.labels.children, (el: Element, i: number) =>
-      el.classList.toggle('selected', i === this.focusRow),
-    );
+    markSelected(this.labels, this.focusRow);
   }
 
   /** Saved view state. */

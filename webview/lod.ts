@@ -5,7 +5,7 @@
  * frame of a million spans costs a few thousand rectangles. Pure; rebuilt lazily as the trace grows
  * (spans after `t1` are still drawn one by one).
  */
-import { MAX_DEPTH, PixelMerger, type RectSink, type SpanCols } from './layout';
+import { MAX_DEPTH, PixelMerger, type RectSink, type SpanCols } from './merge';
 
 /** Finest buckets per lane: about one per two spans, a power of 2 between 4,096 and 65,536. */
 export function lodBuckets(spans: number): number {

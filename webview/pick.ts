@@ -5,7 +5,8 @@
  */
 import type { Flow, TraceView } from '../common/store/api';
 import { Cat } from '../common/schema';
-import { hitSpan, overlapIter, stepIndex, type Row } from './layout';
+import { stepIndex, type Row } from './layout';
+import { hitSpan, overlapIter } from './merge';
 
 /** A span under the pointer (closed, or open and drawn up to now). */
 export interface SpanPick {

@@ -4,18 +4,8 @@ import { test } from 'node:test';
 import type { Lane } from '../../common/store/api';
 import { TraceStore } from '../../common/store';
 import { Cat, Role } from '../../common/schema';
-import {
-  buildRows,
-  formatDuration,
-  hitSpan,
-  mergeSpans,
-  orderLanes,
-  rangeIter,
-  rowAt,
-  stepIndex,
-  taskLabel,
-  type SpanCols,
-} from '../../webview/layout';
+import { buildRows, formatDuration, orderLanes, rowAt, stepIndex, taskLabel } from '../../webview/layout';
+import { hitSpan, mergeSpans, rangeIter, type SpanCols } from '../../webview/merge';
 import { flowsFor, pickAt } from '../../webview/pick';
 import { describePick } from '../../webview/describe';
 import { exitKind, State } from '../../webview/states';
