@@ -1,6 +1,6 @@
 /**
  * The thin canvas painter: draws one frame of rows (lanes, lock lanes, queue-depth charts) for the
- * time window [t0, t1] from the trace, using the pure layout module for span merging. Returns a
+ * time window [t0, t1] from the trace, using the pure merge module (`merge.ts`). Returns a
  * report of what it drew (the read-only debug hook and the tests read it).
  */
 import type { TraceView } from '../common/store/api';
