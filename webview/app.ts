@@ -137,6 +137,7 @@ export class PanelApp {
   }
 
   private toggleFollow(): void {
+    if (!this.chart.live && this.chart.mode !== 'follow') return;
     if (this.chart.mode === 'follow') this.chart.mode = 'manual';
     else {
       const [a, b] = this.chart.window;
@@ -163,6 +164,7 @@ export class PanelApp {
     s.stop.disabled = !this.canStop;
     s.rerun.disabled = !this.canRerun;
     s.follow.setAttribute('aria-pressed', String(this.chart.mode === 'follow'));
+    s.follow.disabled = !this.chart.live;
     const lanes = this.store?.lanes().length ?? 0;
     const problems = this.store?.problems ?? [];
     if (this.phase === 'failed') {

@@ -72,6 +72,7 @@ test('a live run grows in the panel, follows the clock, and stops and reruns fro
     assert.equal(await p.page.isEnabled('button.stop'), false);
     assert.equal(await p.page.isEnabled('button.rerun'), true);
     assert.equal((await lens(p.page)).mode, 'manual', 'follow ends with the run');
+    assert.equal(await p.page.isEnabled('button.follow'), false, 'nothing to follow once the run ended');
     await p.page.click('button.rerun');
     await waitLens(p.page, (d) => d.phase === 'running' && d.lanes.length >= 2);
     assert.equal(p.server.current(), runs[runs.length - 1], 'the server reports the rerun as current');
