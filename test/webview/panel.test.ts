@@ -70,6 +70,8 @@ test('one lane per process, nested under its parent, with names and PIDs; lock a
   const crashed = await panel.page.$$eval('.label.crashed', (els) => els.map((e) => e.textContent));
   assert.deepEqual(crashed, ['crasherPID 400']);
   const d = await lens(panel.page);
+  for (const b of ['stop', 'rerun', 'follow'])
+    assert.equal(await panel.page.isEnabled(`button.${b}`), false, `${b} is off for a saved trace`);
   assert.match(d.summary, /wall 1 s/);
   assert.match(d.summary, /7 processes · 1 threads/);
   assert.match(d.summary, /tasks 6\/6/);
