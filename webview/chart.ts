@@ -72,6 +72,8 @@ export class Chart {
   private canvasSize = '';
   private lastVersion = -1;
   private lods = new Map<number, { lod: LaneLod; at: number }>();
+  /** Buckets rebuilt during the current frame. */
+  private lodBuilds = 0;
 
   constructor(readonly root: HTMLElement) {
     root.classList.add('chart');
@@ -197,6 +199,7 @@ export class Chart {
 
   private draw(): void {
     const began = performance.now();
+    this.lodBuilds = 0;
     const view = this.view;
     this.width = Math.max(1, this.plot.clientWidth);
     this.base = scaleLinear().domain([0, BASE]).range([0, this.width]);
@@ -264,7 +267,11 @@ export class Chart {
     this.onFrame();
   }
 
-  /** Level-of-detail buckets of a big lane, rebuilt at most once a second while it grows. */
+  /**
+   * Level-of-detail buckets of a big lane, rebuilt at most once a second while it grows and only
+   * for a few lanes per frame once the first set exists (so a live frame never rebuilds them all;
+   * the painter draws what came after `lod.t1` span by span).
+   */
   private lodOf(lane: number): LaneLod | undefined {
     const view = this.view;
     if (!view) return undefined;
@@ -273,6 +280,8 @@ export class Chart {
     const cached = this.lods.get(lane);
     const now = performance.now();
     if (cached && (cached.lod.count === cols.count || now - cached.at < 1000)) return cached.lod;
+    if (cached && this.lodBuilds >= 2) return cached.lod;
+    this.lodBuilds++;
     const lod = buildLod(cols, Math.min(cols.start[0], this.extent()[0]), view.now);
     this.lods.set(lane, { lod, at: now });
     return lod;
