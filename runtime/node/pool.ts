@@ -223,6 +223,8 @@ export class Pool {
           each(start, r);
         },
       });
+      // Long submissions: let the workers start on the first chunks while the rest are prepared.
+      if (id % 512 === 0) this.#dispatch();
     }
     this.#dispatch();
   }
