@@ -1,6 +1,8 @@
 /** The public shape of a run: what callers pass to `startRun` and what they get back (see `runner.ts`). */
 import type { Chunk } from '../common/protocol';
 import type { TraceView } from '../common/store/api';
+import type { LockOrderInversion } from '../common/analysis/lockOrder';
+import type { RunDeadlock } from './liveDeadlock';
 import type { RunResult } from './runResult';
 
 /** What to run and within which limits. */
@@ -23,6 +25,8 @@ export interface RunOptions {
   args?: string[];
   /** How long stopped processes get between SIGTERM and SIGKILL (default 500 ms). */
   graceMs?: number;
+  /** How long every live process must be blocked before a stall is reported as a deadlock, in ms (default 2000). */
+  deadlockStallMs?: number;
   /** Replaces the Node runtime's `boot.js` (tests, other builds). */
   nodeBoot?: string;
 }
@@ -39,6 +43,16 @@ export interface Run {
   onChunk(cb: (c: Chunk) => void): () => void;
   /** Calls `cb` for every output line of any process; returns the unsubscribe function. */
   onOutput(cb: (line: OutputEvent) => void): () => void;
+  /**
+   * Calls `cb` once per deadlock found while the run goes on (a wait-for cycle, a wait on a lock whose
+   * holder exited, or every live process blocked longer than `deadlockStallMs`); the run is not stopped.
+   * Returns the unsubscribe function.
+   */
+  onDeadlock(cb: (d: RunDeadlock) => void): () => void;
+  /** The latest deadlock found, or undefined. */
+  readonly deadlock: RunDeadlock | undefined;
+  /** Lock pairs taken in both orders by different processes that did not deadlock (so far). */
+  lockOrderInversions(): LockOrderInversion[];
   /** Settles once the run has ended and nothing of it is left running. */
   readonly done: Promise<RunResult>;
   /** Ends the whole process tree; resolves when nothing of it is left. */

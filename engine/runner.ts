@@ -23,9 +23,12 @@ import { RunnerRecords, nowNs } from './runnerRecords';
 import * as R from './runResult';
 import type { OutputEvent, Run, RunOptions } from './runApi';
 import { createStore, type IngestingStore } from './store';
+import { LiveDeadlock, type RunDeadlock } from './liveDeadlock';
+import type { LockOrderInversion } from '../common/analysis/lockOrder';
 
 export type { EndReason, RunResult } from './runResult';
 export type { OutputEvent, Run, RunOptions } from './runApi';
+export type { RunDeadlock } from './liveDeadlock';
 
 /** Raw output recorded per run before further lines are only counted. */
 export const MAX_OUTPUT_BYTES = 32 * 1024 * 1024;
@@ -47,6 +50,7 @@ class LiveRun implements Run {
   private storeImpl?: IngestingStore;
   private readonly records = new RunnerRecords((c) => this.pushChunk(c));
   private readonly t0 = nowNs();
+  private readonly deadlocks: LiveDeadlock;
   private readonly token = randomBytes(16).toString('hex');
   private readonly sampler = new CpuSampler();
   private readonly connRuntime = new Map<number, string>();
@@ -75,6 +79,8 @@ class LiveRun implements Run {
     this.maxProcs = opts.maxProcs ?? 64;
     this.graceMs = opts.graceMs ?? 500;
     this.done = new Promise((r) => (this.resolveDone = r));
+    const stallMs = opts.deadlockStallMs;
+    this.deadlocks = new LiveDeadlock(this.t0, guard, stallMs !== undefined ? stallMs * 1e6 : undefined);
     const bad = badOption(this.timeoutMs, this.maxProcs);
     const started = bad ? Promise.resolve(this.finish('error', R.EXIT_CODES.error, bad)) : this.start();
     started.catch((err: Error) => this.finish('error', R.EXIT_CODES.error, `internal error: ${err.message}`));
@@ -97,6 +103,18 @@ class LiveRun implements Run {
   onOutput(cb: (l: OutputEvent) => void): () => void {
     this.outputListeners.add(cb);
     return () => this.outputListeners.delete(cb);
+  }
+
+  onDeadlock(cb: (d: RunDeadlock) => void): () => void {
+    return this.deadlocks.on(cb);
+  }
+
+  get deadlock(): RunDeadlock | undefined {
+    return this.deadlocks.latest;
+  }
+
+  lockOrderInversions(): LockOrderInversion[] {
+    return this.deadlocks.inversions();
   }
 
   stop(): Promise<void> {
@@ -187,6 +205,7 @@ class LiveRun implements Run {
     const t = nowNs();
     const samples = this.sampler.tick(t);
     if (samples.length > 0) this.records.samples(t, samples);
+    this.deadlocks.tick(t);
     if (++this.ticks % SCAN_EVERY_TICKS === 0) this.checkProcLimit();
   }
 
@@ -199,12 +218,15 @@ class LiveRun implements Run {
   private end(reason: 'stopped' | 'timeout' | 'proc-limit', message: string, graceMs: number): void {
     if (this.ending || this.finished) return;
     this.ending = { reason, message };
+    this.deadlocks.close();
     if (this.tree) this.killing = this.tree.kill(graceMs);
   }
 
   private async onRootExit(code: number | null, signal: NodeJS.Signals | null): Promise<void> {
     const t = nowNs();
     const tree = this.tree!;
+    // Leftover processes are ended by the runner from here on: their exits are not deadlocks.
+    this.deadlocks.close();
     this.records.procExit(t, tree.rootPid, code ?? -1, signal ?? '');
     this.started.set(tree.rootPid, true);
     // Children that are exiting right now (pool workers told to quit) get a moment before they count as left over.
@@ -298,6 +320,7 @@ class LiveRun implements Run {
 
   private pushChunk(c: Chunk): void {
     this.chunks.push(c);
+    this.deadlocks.ingest(c, nowNs());
     if (this.storeImpl) guard(() => this.storeImpl!.ingest(c));
     for (const l of this.chunkListeners) guard(() => l(c));
   }

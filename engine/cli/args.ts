@@ -2,7 +2,20 @@
 
 /** A parsed command, or a usage error. */
 export type Command =
-  | { cmd: 'run'; snippet: string; out?: string; timeoutS?: number; maxProcs?: number; open: boolean; args: string[] }
+  | {
+      cmd: 'run';
+      snippet: string;
+      out?: string;
+      timeoutS?: number;
+      maxProcs?: number;
+      /** Cores the analyses compare busy processes with (default: `os.availableParallelism()`). */
+      cores?: number;
+      open: boolean;
+      stopOnDeadlock: boolean;
+      json: boolean;
+      verbose: boolean;
+      args: string[];
+    }
   | { cmd: 'serve'; trace: string }
   | { cmd: 'help' }
   | { cmd: 'version' }
@@ -10,14 +23,20 @@ export type Command =
 
 /** Usage text. */
 export const USAGE = `usage:
-  concurrency-lens run <snippet.js|.ts|.py> [--out trace.json] [--timeout <s>] [--max-procs N] [--open] [-- args...]
+  concurrency-lens run <snippet.js|.ts|.py> [--out trace.json] [--timeout <s>] [--max-procs N] [--cores N]
+                       [--stop-on-deadlock] [--json] [--verbose] [--open] [-- args...]
   concurrency-lens serve <trace.json>
 
-run      runs the snippet, prints its output with PID prefixes and a summary, exits with its exit code
-  --out        write the trace (Chrome Trace Event Format, opens in Perfetto)
-  --timeout    wall-time limit in seconds (default 60)
-  --max-procs  most processes alive at once (default 64)
-  --open       show the run live in a browser panel
+run      runs the snippet, prints its output with PID prefixes, a summary and the analyses (lock and
+         queue contention, parallel efficiency, lints, lock-order inversions), exits with its exit code
+  --out               write the trace (Chrome Trace Event Format, opens in Perfetto)
+  --timeout           wall-time limit in seconds (default 60)
+  --max-procs         most processes alive at once (default 64)
+  --cores             cores to compare busy processes with (default: this machine's)
+  --stop-on-deadlock  stop the run when a deadlock is detected, and exit with code 3
+  --json              print the summary and analyses as JSON on stdout (the snippet's output goes to stderr)
+  --verbose           list every lock and queue in the contention table, not only those that had waits
+  --open              show the run live in a browser panel
 serve    shows a saved trace in a browser panel`;
 
 function positiveNumber(name: string, v: string | undefined, integer: boolean): number | string {
@@ -38,7 +57,15 @@ export function parseArgs(argv: readonly string[]): Command {
     return { cmd: 'serve', trace: rest[0] };
   }
   if (cmd !== 'run') return { error: `unknown command '${cmd}'` };
-  const out: Extract<Command, { cmd: 'run' }> = { cmd: 'run', snippet: '', open: false, args: [] };
+  const out: Extract<Command, { cmd: 'run' }> = {
+    cmd: 'run',
+    snippet: '',
+    open: false,
+    stopOnDeadlock: false,
+    json: false,
+    verbose: false,
+    args: [],
+  };
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i];
     const [flag, inline] =
@@ -61,8 +88,18 @@ export function parseArgs(argv: readonly string[]): Command {
       const n = positiveNumber('--max-procs', value(), true);
       if (typeof n === 'string') return { error: n };
       out.maxProcs = n;
+    } else if (flag === '--cores') {
+      const n = positiveNumber('--cores', value(), true);
+      if (typeof n === 'string') return { error: n };
+      out.cores = n;
     } else if (flag === '--open') {
       out.open = true;
+    } else if (a === '--stop-on-deadlock') {
+      out.stopOnDeadlock = true;
+    } else if (a === '--json') {
+      out.json = true;
+    } else if (a === '--verbose' || a === '-v') {
+      out.verbose = true;
     } else if (a.startsWith('-')) {
       return { error: `unknown option '${a}'` };
     } else if (!out.snippet) {

@@ -1,10 +1,18 @@
-/** `concurrency-lens run`: runs a snippet, passes its output through with PID prefixes, prints a summary, writes the trace. */
+/**
+ * `concurrency-lens run`: runs a snippet, passes its output through with PID prefixes, prints a
+ * deadlock banner the moment one is detected, then the summary and the analyses (or JSON), writes the trace.
+ */
 import { writeFileSync } from 'node:fs';
-import { startRun, type OutputEvent, type Run, type RunOptions } from '../runner';
-import { formatSummary, summarize } from '../summary';
-import type { Command } from './args';
+import { availableParallelism } from 'node:os';
+import { analyzeRun, type RunAnalysis } from '../../common/analysis';
 import { toChromeTrace } from '../../common/chrome/export';
+import { startRun, type OutputEvent, type Run, type RunDeadlock, type RunOptions } from '../runner';
 import { servePanel, type PanelServer } from '../server';
+import { formatSummary, summarize } from '../summary';
+import { formatAnalysis } from './analysisReport';
+import type { Command } from './args';
+import { deadlockBanner } from './deadlockBanner';
+import { jsonReport } from './jsonReport';
 
 /** Where the command writes (real streams in the CLI, captured ones in tests). */
 export interface Io {
@@ -18,23 +26,45 @@ export const stdio: Io = {
   err: (t) => process.stderr.write(t),
 };
 
+/** Exit code of a run that `--stop-on-deadlock` stopped. */
+export const DEADLOCK_EXIT_CODE = 3;
+
+const DEFAULT_TIMEOUT_S = 60;
+
 /** Runs the `run` command; resolves with the process exit code. */
 export async function runCommand(c: Extract<Command, { cmd: 'run' }>, io: Io = stdio): Promise<number> {
-  const options: RunOptions = {
-    snippet: c.snippet,
-    timeoutMs: c.timeoutS !== undefined ? c.timeoutS * 1000 : undefined,
-    maxProcs: c.maxProcs,
-    args: c.args,
-  };
+  const timeoutS = c.timeoutS ?? DEFAULT_TIMEOUT_S;
+  const cores = c.cores ?? availableParallelism();
+  const options: RunOptions = { snippet: c.snippet, timeoutMs: timeoutS * 1000, maxProcs: c.maxProcs, args: c.args };
+  // With --json, stdout carries only the report: the snippet's output goes to stderr.
+  const outLine = c.json ? io.err : io.out;
+  const deadlocks: RunDeadlock[] = [];
+  let stoppedOnDeadlock = false;
   const launch = (): Run => {
     const r = startRun(options);
-    r.onOutput((l: OutputEvent) => (l.stream === 'stderr' ? io.err : io.out)(`[pid ${l.pid}] ${l.text}\n`));
+    r.onOutput((l: OutputEvent) => (l.stream === 'stderr' ? io.err : outLine)(`[pid ${l.pid}] ${l.text}\n`));
+    r.onDeadlock((d) => {
+      if (r !== run) return; // a panel Rerun: only the shown run is reported
+      deadlocks.push(d);
+      const stop = c.stopOnDeadlock && !stoppedOnDeadlock;
+      io.err(deadlockBanner(d, stop, timeoutS).join('\n'));
+      if (stop) {
+        stoppedOnDeadlock = true;
+        void r.stop();
+      }
+    });
     return r;
   };
-  const run = launch();
+  let run: Run = launch();
   let server: PanelServer | undefined;
   if (c.open) {
-    server = await servePanel(run, { title: c.snippet, rerun: launch });
+    server = await servePanel(run, {
+      title: c.snippet,
+      rerun: () => {
+        deadlocks.length = 0;
+        return (run = launch());
+      },
+    });
     io.err(`panel: ${server.url}\n`);
   }
   let interrupts = 0;
@@ -47,17 +77,26 @@ export async function runCommand(c: Extract<Command, { cmd: 'run' }>, io: Io = s
   process.on('SIGINT', onSigint);
   try {
     const result = await run.done;
+    const exitCode = stoppedOnDeadlock && result.reason === 'stopped' ? DEADLOCK_EXIT_CODE : result.exitCode;
     const failed = result.reason !== 'exit' && result.reason !== 'stopped';
-    io.err(`${failed ? 'error: ' : ''}${result.message}\n`);
-    if (result.reason !== 'error') {
-      const summary = summarize(run.store, result.wallNs);
-      io.err(
-        formatSummary(summary)
-          .map((l) => `  ${l}\n`)
-          .join(''),
-      );
+    const why = exitCode === DEADLOCK_EXIT_CODE ? ' because of the deadlock' : '';
+    io.err(`${failed ? 'error: ' : ''}${result.message}${why}\n`);
+    const ran = result.reason !== 'error';
+    const summary = ran ? summarize(run.store, result.wallNs, cores) : undefined;
+    const analysis: RunAnalysis | undefined = ran ? analyzeRun(run.store, { cores }) : undefined;
+    const inversions = run.lockOrderInversions();
+    if (c.json) {
+      const report = jsonReport(run.snippet, exitCode, result, deadlocks, inversions, summary, analysis);
+      io.out(`${JSON.stringify(report, null, 2)}\n`);
+    } else if (summary && analysis) {
+      const lines = [
+        ...formatSummary(summary),
+        '',
+        ...formatAnalysis({ analysis, inversions, deadlocks, verbose: c.verbose }),
+      ];
+      io.err(lines.map((l) => (l ? `  ${l}\n` : '\n')).join(''));
     }
-    if (c.out && result.reason !== 'error') {
+    if (c.out && ran) {
       writeFileSync(c.out, JSON.stringify(toChromeTrace(run.store)));
       io.err(`trace written to ${c.out}\n`);
     }
@@ -67,7 +106,7 @@ export async function runCommand(c: Extract<Command, { cmd: 'run' }>, io: Io = s
       await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
       await server.close();
     }
-    return result.exitCode;
+    return exitCode;
   } finally {
     process.off('SIGINT', onSigint);
   }

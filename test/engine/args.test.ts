@@ -12,9 +12,22 @@ test('run options parse in any order, with = or a separate value, and -- passes 
       timeoutS: 2.5,
       maxProcs: 8,
       open: true,
+      stopOnDeadlock: false,
+      json: false,
+      verbose: false,
       args: ['-x', 'y'],
     },
   );
+  assert.deepEqual(parseArgs(['run', '--stop-on-deadlock', '--cores=3', '--json', 'a.py', '--verbose']), {
+    cmd: 'run',
+    snippet: 'a.py',
+    cores: 3,
+    open: false,
+    stopOnDeadlock: true,
+    json: true,
+    verbose: true,
+    args: [],
+  });
   assert.deepEqual(parseArgs(['serve', 'trace.json']), { cmd: 'serve', trace: 'trace.json' });
   assert.deepEqual(parseArgs([]), { cmd: 'help' });
 });
@@ -29,6 +42,7 @@ test('bad command lines say what is wrong', () => {
   });
   assert.deepEqual(parseArgs(['run', 'a.ts', '--out']), { error: '--out needs a file name' });
   assert.deepEqual(parseArgs(['run', 'a.ts', '--fast']), { error: "unknown option '--fast'" });
+  assert.deepEqual(parseArgs(['run', 'a.ts', '--cores', '0']), { error: "--cores needs a positive integer, got '0'" });
   assert.deepEqual(parseArgs(['serve']), { error: 'serve takes exactly one trace file' });
   assert.deepEqual(parseArgs(['frob']), { error: "unknown command 'frob'" });
 });

@@ -2,39 +2,8 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { test } from 'node:test';
-import { delay, processesWithEnv, snippetFile } from './helpers';
-
-const cli = join(__dirname, '..', '..', 'bin', 'concurrency-lens.js');
-
-interface Done {
-  code: number | null;
-  out: string;
-  err: string;
-}
-
-/** Runs the real CLI (`bin/concurrency-lens.js` → `dist/cli.js`); `onOut` may act on the output so far. */
-function runCli(
-  args: string[],
-  env: Record<string, string> = {},
-  onOut?: (out: string, kill: () => void) => void,
-): Promise<Done> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      onOut?.(out, () => child.kill('SIGINT'));
-    });
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('close', (code) => resolve({ code, out, err }));
-  });
-}
+import { cli, delay, processesWithEnv, runCli, snippetFile } from './helpers';
 
 test('run passes output through with PID prefixes, prints the summary, writes the trace, exits with the code', async () => {
   const snippet = snippetFile(

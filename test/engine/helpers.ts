@@ -1,4 +1,5 @@
-/** Shared helpers for engine tests: snippet files in a temp dir, the stand-in boot, /proc checks. */
+/** Shared helpers for engine tests: snippet files in a temp dir, the stand-in boot, the real CLI, /proc checks. */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,3 +63,43 @@ export function isAlive(pid: number): boolean {
 
 /** Resolves after `ms`. */
 export const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+/** The command line's entry script (`bin/concurrency-lens.js` → `dist/cli.js`). */
+export const cli = join(__dirname, '..', '..', 'bin', 'concurrency-lens.js');
+
+/** What a CLI run printed, and its exit code. */
+export interface CliDone {
+  code: number | null;
+  out: string;
+  err: string;
+}
+
+/**
+ * Runs the real CLI; `onOut` / `onErr` see stdout / stderr so far on each write and may interrupt
+ * it (SIGINT, as Ctrl-C does).
+ */
+export function runCli(
+  args: string[],
+  env: Record<string, string> = {},
+  onOut?: (out: string, interrupt: () => void) => void,
+  onErr?: (err: string, interrupt: () => void) => void,
+): Promise<CliDone> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const interrupt = (): boolean => child.kill('SIGINT');
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      onOut?.(out, interrupt);
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      err += d.toString();
+      onErr?.(err, interrupt);
+    });
+    child.on('close', (code) => resolve({ code, out, err }));
+  });
+}

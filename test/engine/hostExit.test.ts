@@ -26,8 +26,8 @@ async function host(mode: 'exit' | 'signal') {
   for (let i = 0; i < 500 && !/ready \d+/.test(out); i++) await delay(20);
   const pid = Number(/ready (\d+)/.exec(out)?.[1]);
   assert.ok(pid > 0, 'the run started');
-  const runDir = /dir (\S+)/.exec(out)?.[1] ?? '';
-  assert.ok(existsSync(runDir), 'the run has its private directory');
+  const runDir = /dir (\/\S+)/.exec(out)?.[1] ?? '';
+  assert.match(out, /dir exists true\n/, 'the run has its private directory');
   return {
     child,
     pid,
