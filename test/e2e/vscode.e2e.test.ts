@@ -6,12 +6,13 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
 import { ROOT, findCodeServer, startCodeServer, type CodeServer } from './codeServer';
 import { packageVsix } from './packageVsix';
 import { findRunProcesses } from './runProcesses';
 import {
+  activeTab,
   answerFileDialog,
   launchBrowser,
   openFromExplorer,
@@ -109,7 +110,7 @@ test(
           .first()
           .waitFor();
         await pickQuickItem(page!, file);
-        await page!.locator('.tabs-container .tab.active', { hasText: file }).waitFor({ timeout: 15_000 });
+        await activeTab(page!, file).waitFor({ timeout: 15_000 });
         log(`sample ${file} opened`);
         await runCommand(page!, 'Concurrency Lens: Run and Visualize', log);
         await statusItem(file).waitFor({ timeout: 30_000 });
@@ -154,7 +155,7 @@ test(
       await panel.locator('body').evaluate((b) => (b.dataset.e2eMarker = 'before-hide'));
       await page.locator('.tabs-container .tab', { hasText: 'Concurrency Lens:' }).click();
       await openFromExplorer(page, 'notes.txt');
-      await page.locator('.tabs-container .tab.active', { hasText: 'notes.txt' }).waitFor({ timeout: 15_000 });
+      await activeTab(page, 'notes.txt').waitFor({ timeout: 15_000 });
       await page.locator('.tabs-container .tab', { hasText: 'Concurrency Lens:' }).click();
       await until('the panel to come back with a snapshot', 30_000, async () => {
         const marker = await panel
@@ -183,7 +184,7 @@ test(
       const plot = await panel.locator('.plot').boundingBox();
       assert.ok(row && plot, 'lane label and plot are laid out');
       await page.mouse.click(plot.x + plot.width * 0.6, row.y + row.height / 2);
-      await page.locator('.tabs-container .tab.active', { hasText: PYTHON_SAMPLE }).waitFor({ timeout: 15_000 });
+      await activeTab(page, PYTHON_SAMPLE).waitFor({ timeout: 15_000 });
       const cursor = await until('the cursor on the revealed line', 15_000, async () => {
         const text = (await page!.locator('#workbench\\.parts\\.statusbar').textContent()) ?? '';
         const m = /Ln (\d+), Col (\d+)/.exec(text);
@@ -199,9 +200,10 @@ test(
         return existsSync(dir) ? readdirSync(dir).find((f) => f.endsWith('.trace.json')) : undefined;
       });
       log(`saved ${saved}`);
-      const exported = join(server.workspace, 'exported.trace.json');
+      // Export proposes <workspace>/<snippet>.trace.json; the user accepts it.
+      const exported = join(server.workspace, PYTHON_SAMPLE.replace(/\.py$/, '.trace.json'));
       await runCommand(page, 'Concurrency Lens: Export Trace', log);
-      await answerFileDialog(page, exported);
+      assert.equal(await answerFileDialog(page), exported);
       const trace = await until('the exported trace', 15_000, () =>
         existsSync(exported)
           ? (JSON.parse(readFileSync(exported, 'utf8')) as { traceEvents: { pid: number }[] })
@@ -213,8 +215,9 @@ test(
       // Open Trace…: the exported file shows the same process lanes.
       await runCommand(page, 'Concurrency Lens: Open Trace', log);
       await answerFileDialog(page, exported);
-      await page.locator('.tab', { hasText: 'exported.trace.json' }).waitFor({ timeout: 20_000 });
-      await panel.locator('.toolbar .title', { hasText: 'exported.trace.json' }).waitFor({ timeout: 20_000 });
+      const exportedName = basename(exported);
+      await page.locator('.tab', { hasText: `Concurrency Lens: ${exportedName}` }).waitFor({ timeout: 20_000 });
+      await panel.locator('.toolbar .title', { hasText: exportedName }).waitFor({ timeout: 20_000 });
       const reopened = await until('lanes of the opened trace', 20_000, async () => {
         const lanes = await lanePids(panel).catch((): number[] => []);
         return JSON.stringify(lanes) === JSON.stringify(pids) ? lanes : undefined;
@@ -227,7 +230,7 @@ test(
       await page.reload({ waitUntil: 'domcontentloaded' });
       await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
       const restored = panelFrame(page);
-      await restored.locator('.toolbar .title', { hasText: 'exported.trace.json' }).waitFor({ timeout: 60_000 });
+      await restored.locator('.toolbar .title', { hasText: exportedName }).waitFor({ timeout: 60_000 });
       assert.deepEqual(
         await until('lanes of the restored panel', 20_000, async () => {
           const lanes = await lanePids(restored).catch(() => []);
@@ -240,7 +243,7 @@ test(
 
       // A syntax error: nothing starts; the Problems panel and a notification point at line 3, column 7.
       await openFromExplorer(page, 'broken.py');
-      await page.locator('.tabs-container .tab.active', { hasText: 'broken.py' }).waitFor({ timeout: 15_000 });
+      await activeTab(page, 'broken.py').waitFor({ timeout: 15_000 });
       await runCommand(page, 'Concurrency Lens: Run and Visualize', log);
       await page
         .locator('.notifications-toasts .notification-toast', { hasText: /SyntaxError: invalid syntax \(3:7\)/ })

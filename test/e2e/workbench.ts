@@ -2,7 +2,7 @@
 // command palette, quick picks, the simple file dialog, and our webview's nested frames.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type FrameLocator, type Page } from 'playwright-core';
+import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
 import { ROOT } from './codeServer';
 
 /** Where screenshots of the end-to-end run are kept (gitignored). */
@@ -77,34 +77,57 @@ export async function pickQuickItem(page: Page, text: string): Promise<void> {
   await page.keyboard.press('Enter');
 }
 
+/** The active editor tab showing `name` in any editor group (our panel's tab, titled after the snippet, excluded). */
+export function activeTab(page: Page, name: string): Locator {
+  return page
+    .locator('.tabs-container .tab.active', { hasText: name })
+    .filter({ hasNotText: 'Concurrency Lens' })
+    .first();
+}
+
 /** Opens a workspace file by clicking it in the Explorer (keyboard focus may sit inside a webview). */
 export async function openFromExplorer(page: Page, name: string): Promise<void> {
   const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: name }).first();
   await row.waitFor({ timeout: 15_000 });
   await row.click();
-  await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 15_000 });
+  await activeTab(page, name).waitFor({ timeout: 15_000 });
 }
 
-/** Answers VS Code's simple (in-workbench) file dialog with an absolute path. */
-export async function answerFileDialog(page: Page, file: string): Promise<void> {
+/** The value of the quick-input box once it has not changed for `quietMs`. */
+async function settledInput(page: Page, quietMs = 600): Promise<string> {
+  const read = () =>
+    page.evaluate(() => (document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value ?? '');
+  let last = await read();
+  let since = Date.now();
+  const deadline = Date.now() + 15_000;
+  while (Date.now() - since < quietMs || last === '') {
+    if (Date.now() > deadline) throw new Error('the file dialog never settled on a path');
+    await page.waitForTimeout(100);
+    const now = await read();
+    if (now !== last) [last, since] = [now, Date.now()];
+  }
+  return last;
+}
+
+/**
+ * Answers VS Code's simple (in-workbench) file dialog: with `file` if given, else with the path the
+ * dialog proposes. Returns the path that was submitted.
+ */
+export async function answerFileDialog(page: Page, file?: string): Promise<string> {
   const input = page.locator('.quick-input-widget input').first();
   await input.waitFor({ state: 'visible', timeout: 15_000 });
-  // The dialog fills in its default path asynchronously; typing before that would be overwritten.
-  await page.waitForFunction(
-    () => ((document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value ?? '') !== '',
-    undefined,
-    { timeout: 15_000 },
-  );
-  await input.fill(file);
-  await page.waitForFunction(
-    (f) => (document.querySelector('.quick-input-widget input') as HTMLInputElement | null)?.value === f,
-    file,
-    { timeout: 5_000 },
-  );
+  // The dialog fills in its proposal asynchronously, in steps; anything typed before it settles is overwritten.
+  let value = await settledInput(page);
+  if (file !== undefined) {
+    await input.fill(file);
+    value = await settledInput(page, 300);
+    if (value !== file) throw new Error(`the file dialog shows ${value}, not ${file}`);
+  }
   await page.keyboard.press('Enter');
   // "File exists, overwrite?" and similar confirmations.
   const ok = page.locator('.monaco-dialog-box .monaco-button', { hasText: /^(OK|Replace|Overwrite)$/ });
   if (await ok.count().catch(() => 0)) await ok.first().click();
+  return value;
 }
 
 /** The document inside our webview (VS Code nests it: outer iframe → `#active-frame`). */
