@@ -61,7 +61,8 @@ export function contentionLines(rows: readonly ContentionRow[], verbose: boolean
   const hidden = rows.length - shown.length;
   const more = hidden > 0 ? ` (${hidden} more without waits: --verbose lists them)` : '';
   if (shown.length === 0) {
-    return [`contention: no process waited for any of the ${rows.length} locks and queues (--verbose lists them)`];
+    const what = rows.length === 1 ? `its ${rows[0].typeWord}` : `any of its ${rows.length} locks and queues`;
+    return [`contention: no process waited for ${what} (--verbose lists them)`];
   }
   const d = (ns: number, n: number): string => (n > 0 ? fmtDuration(ns) : '—');
   const table = [

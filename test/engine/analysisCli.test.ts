@@ -1,6 +1,6 @@
 /**
  * The analyses under the run summary, as `concurrency-lens run` prints them, on real snippets whose
- * answer is known: a lock convoy (Python: the contention row; Node: the same in `--json`), a join
+ * answer is known: a lock convoy (Python: the contention rows, `--verbose`; Node: the same in `--json`), a join
  * before the queue was drained (the lint, its explanation and the sample with the fix), and a
  * lock-order inversion that did not deadlock.
  */
@@ -42,7 +42,7 @@ if __name__ == '__main__':
         p.join()
 `,
   );
-  const r = await runCli(['run', snippet, '--cores', '2']);
+  const r = await runCli(['run', snippet, '--cores', '2', '--verbose']);
   assert.equal(r.code, 0, r.err);
   const lines = r.err.split('\n');
   const header = lines.findIndex((l) =>
@@ -67,6 +67,11 @@ if __name__ == '__main__':
   assert.ok(+convoy >= 2, `convoy ${convoy}`);
   assert.equal(processes.split(',').length, 4, processes);
   assert.match(sites, /^convoy\.py:9\b/);
+  // --verbose lists the queue the workers reported ready on too, whether or not a get waited.
+  assert.ok(
+    lines.slice(header + 1).some((l) => /^ {4}queue ready +4 /.test(l)),
+    r.err,
+  );
   // The queue the workers reported ready on had no waits worth a row unless its get waited; the lint names the sleep.
   assert.match(
     unwrapped(r.err),
@@ -193,4 +198,8 @@ if __name__ == '__main__':
   );
   assert.match(r.err, /\n {6}These locks were taken in both orders\. It did not deadlock this time/);
   assert.doesNotMatch(r.err, /!! Deadlock/);
+  assert.match(
+    r.err,
+    /\n {2}contention: no process waited for any of its 2 locks and queues \(--verbose lists them\)\n/,
+  );
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { test } from 'node:test';
 import { Cat } from '../../common/schema';
-import { startRun, type Run } from '../../engine/runner';
+import { startRun, type Run, type RunDeadlock } from '../../engine/runner';
 import { delay, processesWithEnv, snippetFile } from './helpers';
 
 /** Two processes that each hold one lock and wait for the other's: a real deadlock, in each runtime. */
@@ -54,11 +54,39 @@ for (const [name, file, text] of [
   ['Node', 'deadlock.ts', NODE_DEADLOCK],
   ['Python', 'deadlock.py', PYTHON_DEADLOCK],
 ] as const) {
-  test(`stop() during a ${name} deadlock ends every process; the trace shows both lock waits`, async () => {
+  test(`a ${name} deadlock is reported live (cycle, sentence, graph) without stopping the run; stop() ends every process`, async () => {
     const tag = randomBytes(8).toString('hex');
     const run = startRun({ snippet: snippetFile(file, text), env: { CL_TEST_TAG: tag }, timeoutMs: 30_000 });
+    const reports: RunDeadlock[] = [];
+    run.onDeadlock((d) => reports.push(d));
+    let ended = false;
+    void run.done.then(() => (ended = true));
     const pids = await bothWaiting(run);
-    await delay(300); // let the blocked acquires reach the trace
+    for (let i = 0; i < 500 && !run.deadlock; i++) await delay(20);
+    const d = run.deadlock;
+    assert.ok(d, 'deadlock reported');
+    assert.deepEqual(reports, [d]);
+    assert.equal(d.kind, 'cycle');
+    assert.deepEqual(d.steps.map((s) => s.pid).sort(), [...pids].sort());
+    assert.ok(d.steps.every((s) => s.alive && s.cat === Cat.WaitLock && s.holds.length === 1));
+    assert.match(
+      d.sentence,
+      /^process \d+ holds lock \S+ and waits for lock \S+; process \d+ holds \S+ and waits for \S+$/,
+    );
+    // The graph has each process waiting for the other.
+    const [p, q] = pids;
+    for (const [from, to] of [
+      [p, q],
+      [q, p],
+    ]) {
+      assert.ok(
+        d.graph.some((e) => e.from.pid === from && e.to?.pid === to && e.cat === Cat.WaitLock),
+        `${from} → ${to}`,
+      );
+    }
+    assert.ok(d.atNs > 0 && d.atNs < 30e9);
+    await delay(300);
+    assert.equal(ended, false, 'the run goes on until the user stops it');
     await run.stop();
     const r = await run.done;
     assert.equal(r.reason, 'stopped');
@@ -79,3 +107,26 @@ for (const [name, file, text] of [
     }
   });
 }
+
+test('every process blocked on an event nobody sets is reported as a stall after deadlockStallMs', async () => {
+  const snippet = snippetFile(
+    'stall.py',
+    [
+      'import multiprocessing as mp',
+      "if __name__ == '__main__':",
+      '    never = mp.Event()',
+      "    print('blocking', flush=True)",
+      '    never.wait()',
+      '',
+    ].join('\n'),
+  );
+  const run = startRun({ snippet, timeoutMs: 20_000, deadlockStallMs: 400 });
+  for (let i = 0; i < 500 && !run.deadlock; i++) await delay(20);
+  const d = run.deadlock;
+  await run.stop();
+  assert.ok(d, 'stall reported');
+  assert.equal(d.kind, 'stall');
+  assert.match(d.sentence, /^every live process has been blocked for [\d.]+ m?s: process \d+ waits for event never$/);
+  assert.match(d.steps[0].loc, /stall\.py:5:\d+$/);
+  assert.equal((await run.done).reason, 'stopped');
+});
