@@ -164,6 +164,37 @@ if __name__ == '__main__':
   assert.match(text, /\n {6}fix: see samples\/python\/05_queue_producer_consumer\.py\n/);
 });
 
+test('node: the same join before drain prints the lint with the Node sample', async () => {
+  const snippet = snippetFile(
+    'drain.ts',
+    `import { Process, Queue, main, sleep } from 'concurrency-lens';
+export async function produce(q: Queue) {
+  for (let i = 0; i < 3; i++) await q.put(i);
+  sleep(300);
+}
+main(async () => {
+  const q = new Queue();
+  const p = new Process({ target: produce, args: [q] });
+  p.start();
+  await p.join();
+  for (let i = 0; i < 3; i++) await q.get();
+  console.log('producer ' + p.pid);
+});
+`,
+  );
+  const r = await runCli(['run', snippet]);
+  assert.equal(r.code, 0, r.err);
+  const root = /\[pid (\d+)\] producer (\d+)\n/.exec(r.out);
+  assert.ok(root, r.out);
+  assert.match(
+    unwrapped(r.err),
+    new RegExp(
+      `\\n {2}warning \\[join-before-drain\\] process ${root[1]} joined process ${root[2]} at \\S+drain\\.ts:10:\\d+ while queue \\S+ still held 3 items it had put; 3 were taken only after the join returned\\n`,
+    ),
+  );
+  assert.match(r.err, /\n {6}fix: see samples\/node\/05_queue_producer_consumer\.ts\n/);
+});
+
 test('python: a lock-order inversion that did not deadlock is a warning with both orders and lines', async () => {
   const snippet = snippetFile(
     'inversion.py',
