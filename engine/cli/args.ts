@@ -33,7 +33,7 @@ run      runs the snippet, prints its output with PID prefixes, a summary and th
   --timeout           wall-time limit in seconds (default 60)
   --max-procs         most processes alive at once (default 64)
   --cores             cores to compare busy processes with (default: this machine's)
-  --stop-on-deadlock  stop the run when a deadlock is detected, and exit with code 3
+  --stop-on-deadlock  stop the run when a deadlock (or every process blocked for 2 s) is detected; exit code 3
   --json              print the summary and analyses as JSON on stdout (the snippet's output goes to stderr)
   --verbose           list every lock and queue in the contention table, not only those that had waits
   --open              show the run live in a browser panel
