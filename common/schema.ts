@@ -48,7 +48,7 @@ export const enum Kind {
   PipeRecv = 17,
   /** A shared Value/Array element was written. */
   ValueWrite = 18,
-  /** A line of stdout/stderr. */
+  /** Raw stdout/stderr text of one process (runtimes send whole lines with their newline). */
   Output = 19,
   /** A CPU / event-loop-utilisation sample for a lane, both 0..1 (-1 when unknown). */
   Sample = 20,

@@ -1,6 +1,6 @@
 /**
  * Captures what the process writes to stdout and stderr (console.log included) as `Output` records,
- * one per line, instead of the pipes: the runner shows them with their PID and the chart places
+ * one per line (newline included), instead of the pipes: the runner shows them with their PID and the chart places
  * them in time. A partial line is kept until its newline or the process's exit.
  */
 import { Kind, Stream } from '../../common/schema';
@@ -11,7 +11,8 @@ const partial: Record<number, string> = { [Stream.Stdout]: '', [Stream.Stderr]: 
 function emit(stream: Stream, text: string): void {
   const lines = (partial[stream] + text).split('\n');
   partial[stream] = lines.pop() ?? '';
-  for (const line of lines) rec.event(Kind.Output, [stream, line], []);
+  // Each record is one whole line with its newline, so a store that joins raw writes sees lines.
+  for (const line of lines) rec.event(Kind.Output, [stream, line + '\n'], []);
 }
 
 function patch(out: NodeJS.WriteStream, stream: Stream): void {

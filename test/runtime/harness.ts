@@ -87,6 +87,8 @@ export async function runSnippet(file: string, opts: RunOptions = {}): Promise<R
         opts.decode === false
           ? ({ push: () => undefined } as unknown as WireDecoder)
           : new WireDecoder((e) => {
+              // Output records carry raw text, one line with its newline: compare lines without it.
+              if (e.kind === Kind.Output && e.text.endsWith('\n')) e.text = e.text.slice(0, -1);
               events.push(e);
               arrivals.push(Number(process.hrtime.bigint()));
             });
