@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.e2e/', '.artifacts/', '**/*.d.ts'] },
+  { ignores: ['node_modules/', 'dist/', 'out/', '.e2e/', '.artifacts/', '**/*.d.ts'] },
   ...tseslint.configs.recommended,
   {
     rules: {

@@ -1,4 +1,4 @@
-// `npm test`: builds, type-checks, then runs every test file under test/ with Node's test runner.
+// `npm test`: builds, type-checks, lints, then runs every test file under test/ with Node's test runner.
 // `npm test -- unit runtime` runs only those folders of test/.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, statSync } from 'node:fs';
@@ -9,6 +9,9 @@ const run = (args) => execFileSync(process.execPath, args, { stdio: 'inherit' })
 
 run(['scripts/build.mjs']);
 run(['scripts/typecheck.mjs']);
+// Zero lint warnings and prettier formatting are part of the bar, so they are part of the tests.
+run(['node_modules/eslint/bin/eslint.js', '.', '--max-warnings', '0']);
+run(['node_modules/prettier/bin/prettier.cjs', '--check', '--log-level', 'warn', '.']);
 
 function find(dir) {
   const out = [];
