@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import type { Browser, FrameLocator, Page } from 'playwright-core';
@@ -12,6 +12,7 @@ import { ROOT, findCodeServer, startCodeServer, type CodeServer } from './codeSe
 import { packageVsix } from './packageVsix';
 import { findRunProcesses } from './runProcesses';
 import {
+  ARTIFACTS,
   activeTab,
   answerFileDialog,
   launchBrowser,
@@ -23,6 +24,8 @@ import {
   screenshot,
 } from './workbench';
 
+// Screenshots of an earlier run would mislead: start with an empty artefacts folder.
+rmSync(ARTIFACTS, { recursive: true, force: true });
 const t0 = Date.now();
 const log = (s: string) => console.log(`# [e2e +${((Date.now() - t0) / 1000).toFixed(1)}s] ${s}`);
 
