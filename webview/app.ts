@@ -6,6 +6,7 @@
 import type { RunPhase, ToPanel } from '../common/protocol';
 import { TraceStore } from '../common/store';
 import { Chart, type ChartState } from './chart';
+import { DeadlockBanner, marksOf } from './deadlockBanner';
 import { attachInteraction } from './interact';
 import { formatDuration } from './layout';
 import { buildShell, renderLegend, setText, showMessage, type Shell } from './shell';
@@ -30,6 +31,9 @@ export class PanelApp {
   canRerun = false;
   readonly shell: Shell;
   readonly chart: Chart;
+  readonly deadlock: DeadlockBanner;
+  /** performance.now() when the newest trace time last advanced (to run the stall clock between events). */
+  private lastAdvance = { shown: -Infinity, at: 0 };
   /** Wall-clock ms at which each frame was drawn, with the newest trace time it showed (for the latency bench). */
   readonly frameLog: { at: number; shown: number; ms: number }[] = [];
   /** Load timings (performance.now() ms) for the benchmarks: first chunk in, run state in, first frame after it. */
@@ -48,6 +52,13 @@ export class PanelApp {
     this.shell = buildShell(app, host.standalone);
     this.chart = new Chart(this.shell.chart);
     this.chart.onChange = () => this.afterChange();
+    this.deadlock = new DeadlockBanner(
+      app,
+      this.shell.message,
+      () => host.post({ type: 'run/stop' }),
+      () => this.showDeadlock(),
+    );
+    setInterval(() => this.stallTick(), 500);
     this.chart.onFrame = () => {
       const st = this.store;
       if (st)
@@ -96,6 +107,7 @@ export class PanelApp {
           this.chart.mode = 'fit';
         }
         this.chart.setView(this.store);
+        this.deadlock.reset();
         break;
       }
       case 'trace/append':
@@ -108,6 +120,7 @@ export class PanelApp {
           if (Number.isNaN(this.timing.firstAppend)) this.timing.firstAppend = began;
           for (const c of msg.chunks) this.store.ingest(c);
           this.timing.ingestMs += performance.now() - began;
+          for (const c of msg.chunks) this.deadlock.ingest(c);
         }
         this.chart.dataChanged(this.store.version);
         break;
@@ -136,6 +149,23 @@ export class PanelApp {
     this.updateChrome();
   }
 
+  /** Marks the reported deadlock's waits in the chart (or clears them once dismissed). */
+  private showDeadlock(): void {
+    const r = this.deadlock.report;
+    this.chart.deadlock = r && this.store && this.deadlock.visible ? marksOf(r, this.store) : [];
+    this.deadlock.render(this.canStop);
+    this.chart.invalidate();
+  }
+
+  /** While live, checks the stall rule with the trace clock advanced by the time since the newest event. */
+  private stallTick(): void {
+    const st = this.store;
+    if (!st || !this.chart.live) return;
+    const shown = st.origin + st.now;
+    if (shown !== this.lastAdvance.shown) this.lastAdvance = { shown, at: performance.now() };
+    this.deadlock.tick(shown + (performance.now() - this.lastAdvance.at) * 1e6, this.canStop);
+  }
+
   private toggleFollow(): void {
     if (!this.chart.live && this.chart.mode !== 'follow') return;
     if (this.chart.mode === 'follow') this.chart.mode = 'manual';
@@ -162,6 +192,7 @@ export class PanelApp {
     setText(s.phase, phaseText[this.phase] + (this.message && this.phase !== 'failed' ? ` — ${this.message}` : ''));
     s.phase.classList.toggle('failed', this.phase === 'failed');
     s.stop.disabled = !this.canStop;
+    this.deadlock.render(this.canStop);
     s.rerun.disabled = !this.canRerun;
     s.follow.setAttribute('aria-pressed', String(this.chart.mode === 'follow'));
     s.follow.disabled = !this.chart.live;

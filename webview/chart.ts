@@ -10,6 +10,7 @@ import { scaleLinear, type ScaleLinear } from 'd3-scale';
 import { select, type Selection } from 'd3-selection';
 import { zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior } from 'd3-zoom';
 import type { Flow, TraceView } from '../common/store/api';
+import type { DeadlockMark } from './deadlockBanner';
 import { buildRows, formatDuration, rowsHeight, type Row } from './layout';
 import { createOverlay, drawOverlay } from './overlay';
 import { markSelected, renderLabels } from './labels';
@@ -43,6 +44,8 @@ export class Chart {
   focusRow = -1;
   flows: Flow[] = [];
   handoff: Flow[] = [];
+  /** Waits of the reported deadlock to mark (empty when none or dismissed). */
+  deadlock: DeadlockMark[] = [];
   report: DrawReport | undefined;
   frames = 0;
   theme: Theme;
@@ -147,6 +150,7 @@ export class Chart {
     this.lods.clear();
     this.flows = [];
     this.handoff = [];
+    this.deadlock = [];
     this.focus = null;
     this.hover = null;
     this.lastVersion = -1;
@@ -311,6 +315,8 @@ export class Chart {
       focus,
       flows: this.flows,
       handoff: this.handoff,
+      deadlock: this.deadlock,
+      now: this.view?.now ?? 0,
     });
   }
 

@@ -44,6 +44,11 @@ export function describeDebug(app: PanelApp) {
     theme: { kind: c.theme.kind, colors: [...c.theme.colors], bg: c.theme.bg, contrast: c.theme.contrast },
     flows: c.flows.map((f) => ({ ...f })),
     handoff: c.handoff.map((f) => ({ ...f })),
+    deadlock: {
+      banner: app.deadlock.visible ? (app.deadlock.el.textContent ?? '') : '',
+      kind: app.deadlock.report?.kind ?? '',
+      marks: c.deadlock.map((m) => ({ ...m })),
+    },
     focusRow: c.focusRow,
     tooltip: app.shell.tooltip.hidden ? '' : (app.shell.tooltip.textContent ?? ''),
     frameLog: app.frameLog.slice(-2000),

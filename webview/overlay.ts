@@ -3,6 +3,7 @@
  * (task paths, queue items, lock hand-offs). Redrawn on hover without repainting the canvas.
  */
 import type { Flow } from '../common/store/api';
+import type { DeadlockMark } from './deadlockBanner';
 import type { Row } from './layout';
 
 const NS = 'http://www.w3.org/2000/svg';
@@ -21,6 +22,10 @@ export interface OverlayState {
   flows: readonly Flow[];
   /** Flow shown while hovering a lock wait (drawn as the hand-off arrow). */
   handoff: readonly Flow[];
+  /** Blocked waits of a reported deadlock: boxed up to `now`, with an arrow to the lane each waits for. */
+  deadlock: readonly DeadlockMark[];
+  /** Newest trace time (where open waits end). */
+  now: number;
 }
 
 function el<K extends keyof SVGElementTagNameMap>(
@@ -93,5 +98,14 @@ export function drawOverlay(svg: SVGSVGElement, s: OverlayState): number {
   };
   for (const f of s.flows) arrow(f, 'flow');
   for (const f of s.handoff) arrow(f, 'flow handoff');
+  for (const m of s.deadlock) {
+    const row = s.laneRow.get(m.lane);
+    if (row) box({ x0: s.x(m.since), x1: s.x(s.now), row }, 'deadlock-box');
+    if (m.waitsFor >= 0)
+      arrow(
+        { kind: 'lock', obj: '', fromLane: m.lane, fromT: m.since, toLane: m.waitsFor, toT: m.since },
+        'flow deadlock',
+      );
+  }
   return n;
 }
