@@ -7,6 +7,7 @@ import { RunSession } from './runSession';
 import { runtimeFor } from './mainGuard';
 import { pickSample } from './samples';
 import { exportChromeTrace, importChromeTrace, loadLastShown, saveRun, saveShown } from './savedTraces';
+import { pythonFor } from './pythonInterpreter';
 import { readSettings } from './settings';
 import { RunStatusBar } from './statusBar';
 import { ensureTrusted } from './trust';
@@ -49,7 +50,12 @@ export class LensController implements vscode.Disposable {
     void vscode.commands.executeCommand('setContext', 'concurrencyLens.hasRun', true);
     this.problems.delete(target);
 
-    const session = new RunSession(target, readSettings(target), this.output);
+    const settings = readSettings(target);
+    const session = new RunSession(
+      target,
+      { ...settings, pythonPath: await pythonFor(target, settings.pythonPath) },
+      this.output,
+    );
     this.session?.dispose();
     this.session = session;
     this.show(session);
