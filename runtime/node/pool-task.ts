@@ -144,6 +144,8 @@ export function servePool(): void {
     while (queue.length > 0) {
       const pending = runOne(queue.shift()!);
       if (pending) await pending;
+      // Running out: send the results now, so the pool's next tasks travel while the last one runs.
+      if (queue.length <= 1) flush();
     }
     flush();
     running = false;

@@ -23,12 +23,17 @@ function windowFor(avgTaskNs: number): number {
   return Math.max(2, Math.min(256, Math.floor(2e6 / Math.max(avgTaskNs, 1))));
 }
 
+/** Window for the chunks of a default-chunked `map` (4 per worker, as Python cuts them): all go out at once. */
+const MAP_AHEAD = 4;
+
 interface Task {
   id: number;
   fn: string;
   items: unknown[] | string;
   star: boolean;
   detail: string;
+  /** The least window this task may be sent in (`MAP_AHEAD` for default chunks, else 0). */
+  ahead: number;
   done: (r: { ok: true; results: unknown[] } | { ok: false; error: Error }) => void;
 }
 
@@ -177,12 +182,16 @@ export class Pool {
     const window = this.#avgNs === 0 ? 4 : windowFor(this.#avgNs);
     const batches = new Map<Worker, TaskMsg[]>();
     while (this.#queue.length > 0 && this.#state !== 'terminate') {
+      const t = this.#queue.shift()!;
+      const limit = Math.max(window, t.ahead);
       let best: Worker | undefined;
       for (const w of this.#workers) {
-        if (w.inflight.length < window && (!best || w.inflight.length < best.inflight.length)) best = w;
+        if (w.inflight.length < limit && (!best || w.inflight.length < best.inflight.length)) best = w;
       }
-      if (!best) break;
-      const t = this.#queue.shift()!;
+      if (!best) {
+        this.#queue.unshift(t);
+        break;
+      }
       best.inflight.push(t);
       const msg: TaskMsg = { pool: this.key, id: t.id, fn: t.fn, items: t.items, star: t.star, detail: t.detail };
       const batch = batches.get(best);
@@ -202,6 +211,7 @@ export class Pool {
     star: boolean,
     chunksize: number,
     each: (first: number, r: Parameters<Task['done']>[0]) => void,
+    ahead = 0,
   ): void {
     if (this.#state !== 'run') throw new Error(`${this.name} is ${this.#state === 'close' ? 'closed' : 'terminated'}`);
     const name = exportedName(fn, 'Pool task function');
@@ -218,6 +228,7 @@ export class Pool {
         items: encodeList(chunk),
         star,
         detail,
+        ahead,
         done: (r) => {
           rec.event(Kind.TaskResult, [this.key, id, r.ok ? Status.Ok : Status.Error], [0]);
           each(start, r);
@@ -265,12 +276,14 @@ export class Pool {
       await new Promise<void>((resolve, reject) => {
         let left = items.length;
         if (left === 0) return resolve();
-        this.#submit(fn, items, star, chunksize ?? this.#defaultChunk(items.length), (first, r) => {
+        const each = (first: number, r: Parameters<Task['done']>[0]): void => {
           if (!r.ok) return reject(r.error);
           for (let i = 0; i < r.results.length; i++) results[first + i] = r.results[i] as R;
           left -= r.results.length;
           if (left === 0) resolve();
-        });
+        };
+        if (chunksize !== undefined) this.#submit(fn, items, star, chunksize, each);
+        else this.#submit(fn, items, star, this.#defaultChunk(items.length), each, MAP_AHEAD);
       });
       rec.end(span, Status.Ok);
       return results;
