@@ -4,12 +4,13 @@ import { version } from '../../package.json';
 import { parseArgs, USAGE } from './args';
 import { fromChromeTrace } from '../../common/chrome/import';
 import { servePanel } from '../server';
+import { openBrowser } from './openBrowser';
 import { runCommand } from './runCommand';
 
 async function serveCommand(trace: string): Promise<number> {
   let imported: ReturnType<typeof fromChromeTrace>;
   try {
-    imported = fromChromeTrace(JSON.parse(readFileSync(trace, 'utf8')));
+    imported = fromChromeTrace(readFileSync(trace, 'utf8'));
   } catch (err) {
     process.stderr.write(`error: ${trace}: ${(err as Error).message}\n`);
     return 1;
@@ -17,6 +18,7 @@ async function serveCommand(trace: string): Promise<number> {
   for (const w of imported.warnings) process.stderr.write(`warning: ${w}\n`);
   const server = await servePanel(imported.chunks, { title: trace });
   process.stderr.write(`panel: ${server.url} — press Ctrl-C to quit\n`);
+  openBrowser(server.url);
   await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
   await server.close();
   return 0;

@@ -10,6 +10,7 @@ import { startRun, type OutputEvent, type Run, type RunDeadlock, type RunOptions
 import { servePanel, type PanelServer } from '../server';
 import { formatSummary, summarize } from '../summary';
 import { formatAnalysis } from './analysisReport';
+import { openBrowser } from './openBrowser';
 import type { Command } from './args';
 import { deadlockBanner } from './deadlockBanner';
 import { jsonReport } from './jsonReport';
@@ -66,6 +67,7 @@ export async function runCommand(c: Extract<Command, { cmd: 'run' }>, io: Io = s
       },
     });
     io.err(`panel: ${server.url}\n`);
+    openBrowser(server.url);
   }
   let interrupts = 0;
   const onSigint = (): void => {
