@@ -6,6 +6,9 @@
 import type { RunPhase, ToPanel } from '../common/protocol';
 import { TraceStore } from '../common/store';
 import { Chart, type ChartState } from './chart';
+import { contentionTable, type ContentionRow } from '../common/analysis/contention';
+import { waitsOf } from './contentionModel';
+import { ContentionView } from './contentionView';
 import { DeadlockBanner, marksOf } from './deadlockBanner';
 import { attachInteraction } from './interact';
 import { formatDuration } from './layout';
@@ -32,6 +35,10 @@ export class PanelApp {
   readonly shell: Shell;
   readonly chart: Chart;
   readonly deadlock: DeadlockBanner;
+  readonly contention: ContentionView;
+  readonly tableToggle: HTMLButtonElement;
+  private tableKey = '';
+  private tableAt = -Infinity;
   /** performance.now() when the newest trace time last advanced (to run the stall clock between events). */
   private lastAdvance = { shown: -Infinity, at: 0 };
   /** Wall-clock ms at which each frame was drawn, with the newest trace time it showed (for the latency bench). */
@@ -59,6 +66,19 @@ export class PanelApp {
       () => this.showDeadlock(),
     );
     setInterval(() => this.stallTick(), 500);
+    this.contention = new ContentionView(app, this.shell.selection, (row) => this.pickObject(row));
+    this.tableToggle = document.createElement('button');
+    this.tableToggle.className = 'table-toggle';
+    this.tableToggle.textContent = 'Contention';
+    this.tableToggle.title = 'Show one row per lock, semaphore, condition and queue under the chart';
+    this.tableToggle.setAttribute('aria-pressed', 'false');
+    this.tableToggle.addEventListener('click', () => {
+      this.contention.el.hidden = !this.contention.el.hidden;
+      this.tableToggle.setAttribute('aria-pressed', String(!this.contention.el.hidden));
+      this.tableKey = '';
+      this.afterChange();
+    });
+    this.shell.follow.before(this.tableToggle);
     this.chart.onFrame = () => {
       const st = this.store;
       if (st)
@@ -108,6 +128,8 @@ export class PanelApp {
         }
         this.chart.setView(this.store);
         this.deadlock.reset();
+        this.contention.selected = '';
+        this.tableKey = '';
         break;
       }
       case 'trace/append':
@@ -147,6 +169,31 @@ export class PanelApp {
     this.phase = 'failed';
     this.message = text;
     this.updateChrome();
+  }
+
+  /** Highlights the waits on the table's picked object and zooms to its worst wait (or clears). */
+  private pickObject(row: ContentionRow | null): void {
+    const st = this.store;
+    this.chart.highlight = row && st ? waitsOf(st, row.obj) : [];
+    const w = row?.worst;
+    if (w) {
+      const pad = Math.max((w.end - w.start) * 0.5, 1e6);
+      this.chart.setWindow(w.start - pad, w.end + pad);
+    }
+    this.chart.invalidate();
+  }
+
+  /** Rebuilds the contention table (when shown) for the trace and brushed range, at most 4 times a second live. */
+  private updateTable(): void {
+    const st = this.store;
+    if (!st || this.contention.el.hidden) return;
+    const sel = this.chart.selection;
+    const key = `${st.version}|${sel ? sel.join() : ''}`;
+    const at = performance.now();
+    if (key === this.tableKey || (this.chart.live && at - this.tableAt < 250)) return;
+    this.tableKey = key;
+    this.tableAt = at;
+    this.contention.render(contentionTable(st, undefined, sel ? { t0: sel[0], t1: sel[1] } : undefined));
   }
 
   /** Marks the reported deadlock's waits in the chart (or clears them once dismissed). */
@@ -231,6 +278,7 @@ export class PanelApp {
   }
 
   private afterChange(): void {
+    this.updateTable();
     const st = this.store;
     if (st) {
       // Recomputed when the trace changes, at most 4 times a second while it grows.

@@ -10,6 +10,7 @@ import { scaleLinear, type ScaleLinear } from 'd3-scale';
 import { select, type Selection } from 'd3-selection';
 import { zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior } from 'd3-zoom';
 import type { Flow, TraceView } from '../common/store/api';
+import type { SpanBox } from './contentionModel';
 import type { DeadlockMark } from './deadlockBanner';
 import { buildRows, formatDuration, rowsHeight, type Row } from './layout';
 import { createOverlay, drawOverlay } from './overlay';
@@ -46,6 +47,8 @@ export class Chart {
   handoff: Flow[] = [];
   /** Waits of the reported deadlock to mark (empty when none or dismissed). */
   deadlock: DeadlockMark[] = [];
+  /** Spans picked in the contention table, boxed in the chart. */
+  highlight: SpanBox[] = [];
   report: DrawReport | undefined;
   frames = 0;
   theme: Theme;
@@ -151,6 +154,7 @@ export class Chart {
     this.flows = [];
     this.handoff = [];
     this.deadlock = [];
+    this.highlight = [];
     this.focus = null;
     this.hover = null;
     this.lastVersion = -1;
@@ -316,6 +320,7 @@ export class Chart {
       flows: this.flows,
       handoff: this.handoff,
       deadlock: this.deadlock,
+      highlight: this.highlight,
       now: this.view?.now ?? 0,
     });
   }

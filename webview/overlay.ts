@@ -4,6 +4,7 @@
  */
 import type { Flow } from '../common/store/api';
 import type { DeadlockMark } from './deadlockBanner';
+import type { SpanBox } from './contentionModel';
 import type { Row } from './layout';
 
 const NS = 'http://www.w3.org/2000/svg';
@@ -24,6 +25,8 @@ export interface OverlayState {
   handoff: readonly Flow[];
   /** Blocked waits of a reported deadlock: boxed up to `now`, with an arrow to the lane each waits for. */
   deadlock: readonly DeadlockMark[];
+  /** Spans picked elsewhere (the contention table's object): boxed. */
+  highlight: readonly SpanBox[];
   /** Newest trace time (where open waits end). */
   now: number;
 }
@@ -73,6 +76,10 @@ export function drawOverlay(svg: SVGSVGElement, s: OverlayState): number {
       el('rect', { class: cls, x: x0 - 1, y: b.row.y + 1, width: Math.max(2, x1 - x0 + 2), height: b.row.h - 4 }),
     );
   };
+  for (const h of s.highlight) {
+    const row = s.laneRow.get(h.lane);
+    if (row) box({ x0: s.x(h.start), x1: s.x(h.end), row }, 'highlight-box');
+  }
   if (s.focus) box(s.focus, 'focus-box');
   if (s.hover) box(s.hover, 'hover-box');
   let n = 0;
