@@ -7,8 +7,10 @@ import { RunSession } from './runSession';
 import { runtimeFor } from './mainGuard';
 import { pickSample } from './samples';
 import { exportChromeTrace, importChromeTrace, loadLastShown, saveRun, saveShown } from './savedTraces';
+import { hintsFromChunks } from './lineHints';
 import { pythonFor } from './pythonInterpreter';
 import { readSettings } from './settings';
+import type { WaitLens } from './waitLens';
 import { RunStatusBar } from './statusBar';
 import { ensureTrusted } from './trust';
 import { revealLoc } from './reveal';
@@ -31,6 +33,7 @@ export class LensController implements vscode.Disposable {
     private readonly output: vscode.OutputChannel,
     private readonly log: vscode.LogOutputChannel,
     private readonly problems: RunProblems,
+    private readonly waitLens: WaitLens,
   ) {}
 
   /** `concurrencyLens.run`: runs `uri` (or the active editor's file) and shows it live. */
@@ -65,6 +68,7 @@ export class LensController implements vscode.Disposable {
     const outcome = await session.done;
     if (this.session === session) this.setRunning(false, session);
     reportRunProblems(this.problems, session.snippet, outcome);
+    if (this.session === session && session.chunks.length > 0) this.waitLens.update(hintsFromChunks(session.chunks));
     if (session.chunks.length > 0) {
       await saveRun(this.context, session, readSettings(target)).catch((e) => this.log.error(`saving the run: ${e}`));
     }

@@ -4,14 +4,17 @@ import * as vscode from 'vscode';
 import { MainGuardCodeLens } from './codeLens';
 import { LensController } from './controller';
 import { PANEL_VIEW_TYPE } from './panel';
+import { WaitLens } from './waitLens';
 
 /** Called by VS Code on the first activation event. */
 export function activate(context: vscode.ExtensionContext): { controller: LensController } {
   const output = vscode.window.createOutputChannel('Concurrency Lens');
   const log = vscode.window.createOutputChannel('Concurrency Lens (log)', { log: true });
   const problems = vscode.languages.createDiagnosticCollection('concurrencyLens');
-  const controller = new LensController(context, output, log, problems);
+  const waitLens = new WaitLens();
+  const controller = new LensController(context, output, log, problems, waitLens);
   const lens = new MainGuardCodeLens();
+  const snippetFiles = ['javascript', 'typescript', 'python'].map((language) => ({ language, scheme: 'file' }));
   const cmd = (id: string, fn: (...args: never[]) => unknown) => vscode.commands.registerCommand(id, fn);
   context.subscriptions.push(
     output,
@@ -25,13 +28,10 @@ export function activate(context: vscode.ExtensionContext): { controller: LensCo
     cmd('concurrencyLens.openTrace', (uri?: vscode.Uri) => controller.openTrace(uri)),
     cmd('concurrencyLens.exportTrace', (uri?: vscode.Uri) => controller.exportTrace(uri)),
     cmd('concurrencyLens.openSample', () => controller.openSample()),
-    vscode.languages.registerCodeLensProvider(
-      [{ language: 'javascript' }, { language: 'typescript' }, { language: 'python' }].map((s) => ({
-        ...s,
-        scheme: 'file',
-      })),
-      lens,
-    ),
+    vscode.languages.registerCodeLensProvider(snippetFiles, lens),
+    waitLens,
+    vscode.languages.registerCodeLensProvider(snippetFiles, waitLens),
+    vscode.languages.registerHoverProvider(snippetFiles, waitLens),
     vscode.workspace.onDidChangeConfiguration(
       (e) => e.affectsConfiguration('concurrencyLens.codeLens') && lens.refresh(),
     ),
