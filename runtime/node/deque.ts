@@ -19,6 +19,11 @@ export class Deque<T> {
     this.head = 0;
   }
 
+  /** The front item, left in place. */
+  peek(): T | undefined {
+    return this.head < this.items.length ? this.items[this.head] : undefined;
+  }
+
   /** Removes and returns the front item. */
   shift(): T | undefined {
     if (this.head >= this.items.length) return undefined;

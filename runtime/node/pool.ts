@@ -182,16 +182,13 @@ export class Pool {
     const window = this.#avgNs === 0 ? 4 : windowFor(this.#avgNs);
     const batches = new Map<Worker, TaskMsg[]>();
     while (this.#queue.length > 0 && this.#state !== 'terminate') {
-      const t = this.#queue.shift()!;
-      const limit = Math.max(window, t.ahead);
+      const limit = Math.max(window, this.#queue.peek()!.ahead);
       let best: Worker | undefined;
       for (const w of this.#workers) {
         if (w.inflight.length < limit && (!best || w.inflight.length < best.inflight.length)) best = w;
       }
-      if (!best) {
-        this.#queue.unshift(t);
-        break;
-      }
+      if (!best) break;
+      const t = this.#queue.shift()!;
       best.inflight.push(t);
       const msg: TaskMsg = { pool: this.key, id: t.id, fn: t.fn, items: t.items, star: t.star, detail: t.detail };
       const batch = batches.get(best);
