@@ -6,7 +6,9 @@
 import type { RunPhase, ToPanel } from '../common/protocol';
 import { TraceStore } from '../common/store';
 import { Chart, type ChartState } from './chart';
+import { breakdown } from '../common/analysis/breakdown';
 import { contentionTable, type ContentionRow } from '../common/analysis/contention';
+import { BreakdownView } from './breakdownView';
 import { waitsOf } from './contentionModel';
 import { ContentionView } from './contentionView';
 import { DeadlockBanner, marksOf } from './deadlockBanner';
@@ -37,6 +39,8 @@ export class PanelApp {
   readonly deadlock: DeadlockBanner;
   readonly contention: ContentionView;
   readonly tableToggle: HTMLButtonElement;
+  readonly breakdown: BreakdownView;
+  readonly breakdownToggle: HTMLButtonElement;
   private tableKey = '';
   private tableAt = -Infinity;
   /** performance.now() when the newest trace time last advanced (to run the stall clock between events). */
@@ -79,6 +83,19 @@ export class PanelApp {
       this.afterChange();
     });
     this.shell.follow.before(this.tableToggle);
+    this.breakdown = new BreakdownView(app, this.shell.selection);
+    this.breakdownToggle = document.createElement('button');
+    this.breakdownToggle.className = 'breakdown-toggle';
+    this.breakdownToggle.textContent = 'Breakdown';
+    this.breakdownToggle.title = 'Show where each process spent its time (follows the brushed range)';
+    this.breakdownToggle.setAttribute('aria-pressed', 'false');
+    this.breakdownToggle.addEventListener('click', () => {
+      this.breakdown.el.hidden = !this.breakdown.el.hidden;
+      this.breakdownToggle.setAttribute('aria-pressed', String(!this.breakdown.el.hidden));
+      this.tableKey = '';
+      this.afterChange();
+    });
+    this.shell.follow.before(this.breakdownToggle);
     this.chart.onFrame = () => {
       const st = this.store;
       if (st)
@@ -183,17 +200,19 @@ export class PanelApp {
     this.chart.invalidate();
   }
 
-  /** Rebuilds the contention table (when shown) for the trace and brushed range, at most 4 times a second live. */
+  /** Rebuilds the contention table and breakdown (when shown) for the brushed range, at most 4 times a second live. */
   private updateTable(): void {
     const st = this.store;
-    if (!st || this.contention.el.hidden) return;
+    if (!st || (this.contention.el.hidden && this.breakdown.el.hidden)) return;
     const sel = this.chart.selection;
-    const key = `${st.version}|${sel ? sel.join() : ''}`;
+    const key = `${st.version}|${sel ? sel.join() : ''}|${this.chart.theme.kind}`;
     const at = performance.now();
     if (key === this.tableKey || (this.chart.live && at - this.tableAt < 250)) return;
     this.tableKey = key;
     this.tableAt = at;
-    this.contention.render(contentionTable(st, undefined, sel ? { t0: sel[0], t1: sel[1] } : undefined));
+    const range = sel ? { t0: sel[0], t1: sel[1] } : undefined;
+    if (!this.contention.el.hidden) this.contention.render(contentionTable(st, undefined, range));
+    if (!this.breakdown.el.hidden) this.breakdown.render(breakdown(st, range), sel, this.chart.theme);
   }
 
   /** Marks the reported deadlock's waits in the chart (or clears them once dismissed). */
