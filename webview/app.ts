@@ -8,7 +8,9 @@ import { TraceStore } from '../common/store';
 import { Chart, type ChartState } from './chart';
 import { breakdown } from '../common/analysis/breakdown';
 import { contentionTable, type ContentionRow } from '../common/analysis/contention';
+import { whyWaiting } from '../common/analysis/whyWaiting';
 import { BreakdownView } from './breakdownView';
+import { WhyView } from './whyView';
 import { waitsOf } from './contentionModel';
 import { ContentionView } from './contentionView';
 import { DeadlockBanner, marksOf } from './deadlockBanner';
@@ -41,6 +43,8 @@ export class PanelApp {
   readonly tableToggle: HTMLButtonElement;
   readonly breakdown: BreakdownView;
   readonly breakdownToggle: HTMLButtonElement;
+  readonly why: WhyView;
+  private whyKey = '';
   private tableKey = '';
   private tableAt = -Infinity;
   /** performance.now() when the newest trace time last advanced (to run the stall clock between events). */
@@ -96,6 +100,7 @@ export class PanelApp {
       this.afterChange();
     });
     this.shell.follow.before(this.breakdownToggle);
+    this.why = new WhyView(app, this.contention.el);
     this.chart.onFrame = () => {
       const st = this.store;
       if (st)
@@ -215,6 +220,17 @@ export class PanelApp {
     if (!this.breakdown.el.hidden) this.breakdown.render(breakdown(st, range), sel, this.chart.theme);
   }
 
+  /** Explains the selected span in the detail area when it is a wait (recomputed as the trace grows). */
+  private updateWhy(): void {
+    const st = this.store;
+    const f = this.chart.focus?.pick;
+    const key = st && f ? `${st.version}|${f.lane}|${f.index}|${f.start}` : '';
+    if (key === this.whyKey) return;
+    this.whyKey = key;
+    const end = f && Number.isNaN(f.end) ? (st?.now ?? 0) : (f?.end ?? 0);
+    this.why.render(st && f ? whyWaiting(st, { lane: f.lane, index: f.index, start: f.start, end }) : null);
+  }
+
   /** Marks the reported deadlock's waits in the chart (or clears them once dismissed). */
   private showDeadlock(): void {
     const r = this.deadlock.report;
@@ -298,6 +314,7 @@ export class PanelApp {
 
   private afterChange(): void {
     this.updateTable();
+    this.updateWhy();
     const st = this.store;
     if (st) {
       // Recomputed when the trace changes, at most 4 times a second while it grows.
