@@ -1,6 +1,10 @@
 // The twelve Python samples, unchanged, under the hook with every start method: the recorded structure
 // (processes, tasks per worker, waits and their reasons, queue flow and depth, thread lanes, output).
 import { strict as assert } from 'node:assert';
+import { spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { Cat, Kind, Role, Status, type TraceEvent } from '../../common/schema';
 import { alive, ofKind, pidsWithRole, runPython, runPythonBare, sample, stdout, type PyRun } from './harness';
@@ -175,24 +179,83 @@ const checks: Record<string, (r: PyRun) => void> = {
 };
 
 const methods: Method[] = ['fork', 'spawn', 'forkserver'];
-// Under spawn/forkserver every child re-imports the program: keep those runs to the lighter samples.
-const light = [
-  '03_clock_process.py',
-  '09_pool_methods.py',
-  '01_process_pid.py',
-  '04_pool_map.py',
-  '05_queue_producer_consumer.py',
-  '06_value_array.py',
-  '10_pipe_and_manager.py',
-  '12_pool_apply_async_batches.py',
-];
 
 for (const method of methods) {
   describe(`python samples (${method})`, () => {
-    for (const [name, check] of Object.entries(checks)) {
-      if (method !== 'fork' && !light.includes(name)) continue;
+    for (const [name, check] of Object.entries(checks))
       test(name, async () => check(await runPython(sample(name), { startMethod: method, timeoutMs: 60_000 })));
+  });
+}
+
+const SETTLE_MS = 1500;
+const notFound = (text: string): boolean => text.includes('FileNotFoundError');
+
+/**
+ * Runs sample 11 without Concurrency Lens under `method` (set by a first line in a temporary copy):
+ * the root's exit code and what the run printed to stderr until SETTLE_MS after the root returned
+ * (a child that won the race keeps looping; the whole process group is then killed).
+ */
+async function run11Untraced(method: Method): Promise<{ code: number | null; stderr: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'cl-s11-'));
+  try {
+    const file = join(dir, 'endless.py');
+    const first = `import multiprocessing; multiprocessing.set_start_method('${method}', force=True)\n`;
+    writeFileSync(file, first + readFileSync(sample('11_endless_producers.py'), 'utf8'));
+    const env: NodeJS.ProcessEnv = { ...process.env, PYTHONPATH: '' };
+    for (const k of Object.keys(env)) if (k.startsWith('CONCURRENCY_LENS_')) delete env[k];
+    const err = openSync(join(dir, 'stderr'), 'w');
+    const child = spawn('python3', [file], { cwd: dir, env, detached: true, stdio: ['ignore', 'ignore', err] });
+    closeSync(err);
+    const code = await new Promise<number | null>((res) => child.on('exit', (c) => res(c)));
+    await new Promise((res) => setTimeout(res, SETTLE_MS));
+    try {
+      process.kill(-child.pid!, 'SIGKILL');
+    } catch {
+      /* every child already ended */
     }
+    return { code, stderr: readFileSync(join(dir, 'stderr'), 'utf8') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+// Sample 11 relies on fork, like the tutorial it comes from: under spawn and forkserver the main process
+// returns at once (no join) and removes the module-level queue's semaphore, so each child that unpickles
+// the queue after that fails with FileNotFoundError (one that is quicker may survive and loop) — untraced
+// too. So it runs endlessly under fork only; under the others the traced run must fail the same way.
+for (const method of ['spawn', 'forkserver'] as const) {
+  test(`11_endless_producers.py under ${method} fails as it does without the hook`, async () => {
+    const plain = await run11Untraced(method);
+    assert.equal(plain.code, 0, plain.stderr);
+    assert.ok(notFound(plain.stderr), plain.stderr);
+    let rootGone = 0;
+    const r = await runPython(sample('11_endless_producers.py'), {
+      startMethod: method,
+      timeoutMs: 20_000,
+      stopWhen: (ev) => {
+        if (!rootGone && ofKind(ev, Kind.ProcExit).some((e) => pidsWithRole(ev, Role.Root).includes(e.pid)))
+          rootGone = Date.now();
+        return rootGone > 0 && Date.now() - rootGone > SETTLE_MS;
+      },
+    });
+    assert.notEqual(r.reason, 'timeout');
+    const root = pidsWithRole(r.events, Role.Root)[0];
+    assert.ok(
+      ofKind(r.events, Kind.ProcExit).some((e) => e.pid === root && e.code === 0),
+      'the root returns at once',
+    );
+    const children = pidsWithRole(r.events, Role.Process);
+    assert.equal(children.length, 3);
+    const failed = new Set(r.lines.filter((l) => l.stream === 'stderr' && notFound(l.text)).map((l) => l.pid));
+    assert.ok(failed.size >= 1 && [...failed].every((pid) => children.includes(pid)), 'children fail on the queue');
+    await new Promise((res) => setTimeout(res, 300));
+    assert.deepEqual(
+      ofKind(r.events, Kind.ProcStart)
+        .map((e) => e.pid)
+        .filter(alive),
+      [],
+      'nothing left running',
+    );
   });
 }
 
