@@ -6,13 +6,7 @@
 import type { RunPhase, ToPanel } from '../common/protocol';
 import { TraceStore } from '../common/store';
 import { Chart, type ChartState } from './chart';
-import { breakdown } from '../common/analysis/breakdown';
-import { contentionTable, type ContentionRow } from '../common/analysis/contention';
-import { whyWaiting } from '../common/analysis/whyWaiting';
-import { BreakdownView } from './breakdownView';
-import { WhyView } from './whyView';
-import { waitsOf } from './contentionModel';
-import { ContentionView } from './contentionView';
+import { AnalysisPanes } from './analysisPanes';
 import { DeadlockBanner, marksOf } from './deadlockBanner';
 import { attachInteraction } from './interact';
 import { formatDuration } from './layout';
@@ -39,14 +33,7 @@ export class PanelApp {
   readonly shell: Shell;
   readonly chart: Chart;
   readonly deadlock: DeadlockBanner;
-  readonly contention: ContentionView;
-  readonly tableToggle: HTMLButtonElement;
-  readonly breakdown: BreakdownView;
-  readonly breakdownToggle: HTMLButtonElement;
-  readonly why: WhyView;
-  private whyKey = '';
-  private tableKey = '';
-  private tableAt = -Infinity;
+  readonly panes: AnalysisPanes;
   /** performance.now() when the newest trace time last advanced (to run the stall clock between events). */
   private lastAdvance = { shown: -Infinity, at: 0 };
   /** Wall-clock ms at which each frame was drawn, with the newest trace time it showed (for the latency bench). */
@@ -74,33 +61,7 @@ export class PanelApp {
       () => this.showDeadlock(),
     );
     setInterval(() => this.stallTick(), 500);
-    this.contention = new ContentionView(app, this.shell.selection, (row) => this.pickObject(row));
-    this.tableToggle = document.createElement('button');
-    this.tableToggle.className = 'table-toggle';
-    this.tableToggle.textContent = 'Contention';
-    this.tableToggle.title = 'Show one row per lock, semaphore, condition and queue under the chart';
-    this.tableToggle.setAttribute('aria-pressed', 'false');
-    this.tableToggle.addEventListener('click', () => {
-      this.contention.el.hidden = !this.contention.el.hidden;
-      this.tableToggle.setAttribute('aria-pressed', String(!this.contention.el.hidden));
-      this.tableKey = '';
-      this.afterChange();
-    });
-    this.shell.follow.before(this.tableToggle);
-    this.breakdown = new BreakdownView(app, this.shell.selection);
-    this.breakdownToggle = document.createElement('button');
-    this.breakdownToggle.className = 'breakdown-toggle';
-    this.breakdownToggle.textContent = 'Breakdown';
-    this.breakdownToggle.title = 'Show where each process spent its time (follows the brushed range)';
-    this.breakdownToggle.setAttribute('aria-pressed', 'false');
-    this.breakdownToggle.addEventListener('click', () => {
-      this.breakdown.el.hidden = !this.breakdown.el.hidden;
-      this.breakdownToggle.setAttribute('aria-pressed', String(!this.breakdown.el.hidden));
-      this.tableKey = '';
-      this.afterChange();
-    });
-    this.shell.follow.before(this.breakdownToggle);
-    this.why = new WhyView(app, this.contention.el);
+    this.panes = new AnalysisPanes(app, this.shell.selection, this.shell.follow, this.chart, () => this.store);
     this.chart.onFrame = () => {
       const st = this.store;
       if (st)
@@ -150,8 +111,7 @@ export class PanelApp {
         }
         this.chart.setView(this.store);
         this.deadlock.reset();
-        this.contention.selected = '';
-        this.tableKey = '';
+        this.panes.reset();
         break;
       }
       case 'trace/append':
@@ -191,44 +151,6 @@ export class PanelApp {
     this.phase = 'failed';
     this.message = text;
     this.updateChrome();
-  }
-
-  /** Highlights the waits on the table's picked object and zooms to its worst wait (or clears). */
-  private pickObject(row: ContentionRow | null): void {
-    const st = this.store;
-    this.chart.highlight = row && st ? waitsOf(st, row.obj) : [];
-    const w = row?.worst;
-    if (w) {
-      const pad = Math.max((w.end - w.start) * 0.5, 1e6);
-      this.chart.setWindow(w.start - pad, w.end + pad);
-    }
-    this.chart.invalidate();
-  }
-
-  /** Rebuilds the contention table and breakdown (when shown) for the brushed range, at most 4 times a second live. */
-  private updateTable(): void {
-    const st = this.store;
-    if (!st || (this.contention.el.hidden && this.breakdown.el.hidden)) return;
-    const sel = this.chart.selection;
-    const key = `${st.version}|${sel ? sel.join() : ''}|${this.chart.theme.kind}`;
-    const at = performance.now();
-    if (key === this.tableKey || (this.chart.live && at - this.tableAt < 250)) return;
-    this.tableKey = key;
-    this.tableAt = at;
-    const range = sel ? { t0: sel[0], t1: sel[1] } : undefined;
-    if (!this.contention.el.hidden) this.contention.render(contentionTable(st, undefined, range));
-    if (!this.breakdown.el.hidden) this.breakdown.render(breakdown(st, range), sel, this.chart.theme);
-  }
-
-  /** Explains the selected span in the detail area when it is a wait (recomputed as the trace grows). */
-  private updateWhy(): void {
-    const st = this.store;
-    const f = this.chart.focus?.pick;
-    const key = st && f ? `${st.version}|${f.lane}|${f.index}|${f.start}` : '';
-    if (key === this.whyKey) return;
-    this.whyKey = key;
-    const end = f && Number.isNaN(f.end) ? (st?.now ?? 0) : (f?.end ?? 0);
-    this.why.render(st && f ? whyWaiting(st, { lane: f.lane, index: f.index, start: f.start, end }) : null);
   }
 
   /** Marks the reported deadlock's waits in the chart (or clears them once dismissed). */
@@ -313,8 +235,7 @@ export class PanelApp {
   }
 
   private afterChange(): void {
-    this.updateTable();
-    this.updateWhy();
+    this.panes.update();
     const st = this.store;
     if (st) {
       // Recomputed when the trace changes, at most 4 times a second while it grows.
