@@ -60,7 +60,7 @@ export class PanelApp {
       () => host.post({ type: 'run/stop' }),
       () => this.showDeadlock(),
     );
-    setInterval(() => this.stallTick(), 500);
+    setInterval(() => this.stallTick(), 100);
     this.panes = new AnalysisPanes(app, this.shell.selection, this.shell.follow, this.chart, () => this.store);
     this.chart.onFrame = () => {
       const st = this.store;
@@ -161,13 +161,13 @@ export class PanelApp {
     this.chart.invalidate();
   }
 
-  /** While live, checks the stall rule with the trace clock advanced by the time since the newest event. */
+  /** Confirms deadlock reports; while live, checks the stall rule with the trace clock advanced since the newest event. */
   private stallTick(): void {
     const st = this.store;
-    if (!st || !this.chart.live) return;
+    if (!st) return;
     const shown = st.origin + st.now;
     if (shown !== this.lastAdvance.shown) this.lastAdvance = { shown, at: performance.now() };
-    this.deadlock.tick(shown + (performance.now() - this.lastAdvance.at) * 1e6, this.canStop);
+    this.deadlock.tick(shown + (performance.now() - this.lastAdvance.at) * 1e6, this.chart.live, this.canStop);
   }
 
   private toggleFollow(): void {

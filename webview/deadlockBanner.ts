@@ -2,7 +2,9 @@
  * The live deadlock banner: every incoming record chunk goes to the analysis core's
  * `DeadlockDetector`; when it reports a wait-for cycle, a wait on a dead holder or a stall, a banner
  * names it in the detector's words with Stop (ends the run) and Dismiss, and the chart marks the
- * blocked waits and draws who waits for whom.
+ * blocked waits and draws who waits for whom. As in the runner, a report is only shown once its
+ * lanes have stayed in the same waits for `CONFIRM_MS` (processes flush separately, so a cycle can
+ * appear for a moment that is not there); in a finished trace, if they are still in them at its end.
  */
 import { DeadlockDetector, type DeadlockReport } from '../common/analysis/deadlock';
 import type { Chunk } from '../common/protocol';
@@ -16,6 +18,9 @@ export interface DeadlockMark {
   /** Lane of the process it waits for (the next one of the cycle), or -1. */
   waitsFor: number;
 }
+
+/** How long (wall ms) a report's lanes must stay in the same waits before the banner shows it. */
+export const CONFIRM_MS = 300;
 
 const HEADINGS: Record<DeadlockReport['kind'], string> = {
   cycle: 'Deadlock',
@@ -43,6 +48,7 @@ export class DeadlockBanner {
   report: DeadlockReport | null = null;
   dismissed = false;
   private detector = new DeadlockDetector();
+  private pending: { report: DeadlockReport; seen: number }[] = [];
   private readonly text: HTMLElement;
   private readonly heading: HTMLElement;
   readonly stop: HTMLButtonElement;
@@ -81,21 +87,38 @@ export class DeadlockBanner {
   /** Starts over for a new trace. */
   reset(): void {
     this.detector = new DeadlockDetector();
+    this.pending = [];
     this.report = null;
     this.dismissed = false;
     this.render(false);
   }
 
-  /** Feeds one chunk; shows the first report it raises. */
+  /** Feeds one chunk; its reports wait for confirmation (`tick`). */
   ingest(chunk: Chunk): void {
-    for (const r of this.detector.ingest(chunk)) this.show(r);
+    for (const r of this.detector.ingest(chunk)) this.pending.push({ report: r, seen: performance.now() });
   }
 
-  /** Checks the stall rule at absolute time `now` (while live, when no events arrive). */
-  tick(now: number, canStop: boolean): void {
-    const r = this.detector.tick(now);
-    if (r) this.show(r);
+  /**
+   * Shows the reports whose lanes stayed in their waits for `CONFIRM_MS` (all at once when not `live`);
+   * while live, also checks the stall rule at absolute trace time `now`.
+   */
+  tick(now: number, live: boolean, canStop: boolean): void {
+    if (live) {
+      const r = this.detector.tick(now);
+      if (r) this.pending.push({ report: r, seen: performance.now() });
+    }
+    const wall = performance.now();
+    while (this.pending.length && (!live || wall - this.pending[0].seen >= CONFIRM_MS)) {
+      const { report } = this.pending.shift() as { report: DeadlockReport };
+      if (this.stillHolds(report)) this.show(report);
+    }
     this.render(canStop);
+  }
+
+  /** Whether every live lane of the report is still in the wait it was reported in. */
+  private stillHolds(r: DeadlockReport): boolean {
+    const waits = new Set(this.detector.waitFor().map((e) => `${e.from.pid}:${e.from.tid}:${e.obj}:${e.since}`));
+    return r.steps.every((s) => !s.alive || waits.has(`${s.pid}:${s.tid}:${s.obj}:${s.since}`));
   }
 
   /** Whether the banner is up. */
