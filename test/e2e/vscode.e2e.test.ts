@@ -230,7 +230,11 @@ test(
       await screenshot(page, '4-opened-trace');
 
       // Reopening the window restores the panel (WebviewPanelSerializer) with what it showed.
-      await page.reload({ waitUntil: 'domcontentloaded' });
+      // Reload through the workbench, as a user does: VS Code saves its editor state on the way down,
+      // whereas a bare page reload can race the periodic state save.
+      const reloaded = page.waitForEvent('domcontentloaded', { timeout: 90_000 });
+      await runCommand(page, 'Developer: Reload Window', log);
+      await reloaded;
       await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
       const restored = panelFrame(page);
       await restored.locator('.toolbar .title', { hasText: exportedName }).waitFor({ timeout: 60_000 });
