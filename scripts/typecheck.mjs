@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const projects = ['common', 'runtime/node', 'engine', 'extension', 'webview', 'test', 'bench'];
+const projects = ['common', 'runtime/node', 'engine', 'extension', 'tsplugin', 'webview', 'test', 'bench'];
 let failed = false;
 for (const p of projects) {
   if (!existsSync(`${p}/tsconfig.json`)) continue;

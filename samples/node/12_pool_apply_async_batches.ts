@@ -1,6 +1,6 @@
 // Look for: ten `work` tasks on four pool-worker lanes, 1 s each, so they run in batches of four, four
 // and two (about 3 s in all); each callback prints as its result reaches the main process.
-import { Pool, main, sleep } from 'concurrency-lens';
+import { Pool, main, sleep, type AsyncResult } from 'concurrency-lens';
 
 export function work(msg: string): string {
   console.log(`working on ${msg}`);
@@ -10,7 +10,7 @@ export function work(msg: string): string {
 
 main(async () => {
   const pool = new Pool(4);
-  const results = [];
+  const results: AsyncResult<string>[] = [];
   for (let i = 0; i < 10; i++) {
     results.push(pool.applyAsync(work, [`message ${i}`], { callback: (r) => console.log(r) }));
   }
