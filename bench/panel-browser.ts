@@ -3,29 +3,12 @@
  * opening the standalone panel server, and reads of the panel's `window.__lens` debug snapshot.
  * Page code is passed as strings so this file needs no DOM types.
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium } from '../test/chromium';
 import { servePanel, type PanelServer, type PanelSource } from '../engine/server';
 
 /** Launches headless Chromium. */
-export function launch(): Promise<Browser> {
-  const path = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
-    (p) => p && existsSync(p),
-  );
-  if (!path) throw new Error('Chromium is not installed (apt-get install -y chromium, or set CHROMIUM_PATH)');
-  return chromium.launch({
-    executablePath: path,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
+export const launch = launchChromium;
 
 /** Serves `source` and opens it; resolves once the page is loaded. */
 export async function open(

@@ -2,28 +2,15 @@
 // command palette, quick picks, the simple file dialog, and our webview's nested frames.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import { type Browser, type FrameLocator, type Locator, type Page } from 'playwright-core';
+import { launchChromium } from '../chromium';
 import { ROOT } from './codeServer';
 
 /** Where screenshots of the end-to-end run are kept (gitignored). */
 export const ARTIFACTS = join(ROOT, '.artifacts', 'e2e');
 
-/** Launches headless Chromium (`CHROMIUM` or /usr/bin/chromium) with a fresh profile. */
-export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
+/** Launches headless Chromium with a fresh profile. */
+export const launchBrowser = launchChromium;
 
 /** Opens the workbench at `url` and waits until the editor area and status bar are up. */
 export async function openWorkbench(browser: Browser, url: string, log: (s: string) => void): Promise<Page> {

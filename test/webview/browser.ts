@@ -5,43 +5,20 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { type Browser, type Page } from 'playwright-core';
+import { launchChromium } from '../chromium';
 import { servePanel, type PanelServer, type PanelSource, type ServeOptions } from '../../engine/server';
 
 const root = join(__dirname, '..', '..');
 /** Where screenshots go (gitignored). */
 export const SHOTS = join(root, '.artifacts', 'screenshots');
 
-/** Path of the Chromium binary: $CHROMIUM_PATH, else the Debian package's. */
-export function chromiumPath(): string {
-  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter(
-    Boolean,
-  ) as string[];
-  const found = candidates.find((p) => existsSync(p));
-  if (!found)
-    throw new Error(
-      'Chromium is not installed: run `apt-get install -y chromium` (scripts/setup.sh does it) or set CHROMIUM_PATH.',
-    );
-  return found;
-}
-
-/** Launches headless Chromium with the flags that keep it quiet and offline. */
+/** Launches headless Chromium, building the panel first if it is missing. */
 export async function launchBrowser(): Promise<Browser> {
   if (!existsSync(join(root, 'dist', 'webview', 'panel.js')))
     execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root, stdio: 'inherit' });
   mkdirSync(SHOTS, { recursive: true });
-  return chromium.launch({
-    executablePath: chromiumPath(),
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  return launchChromium();
 }
 
 /** A served panel open in a page. */
