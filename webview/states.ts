@@ -3,6 +3,7 @@
  * state, the legend label, the CSS variable that holds its colour, and the pattern that pairs with
  * the colour so that waits stay distinguishable without colour vision.
  */
+import { CATEGORIES } from '../common/categories';
 import { Cat, Role } from '../common/schema';
 
 /** A drawn state. Values index `STATES`. */
@@ -84,40 +85,7 @@ export function stateOfCat(cat: number): State {
 
 /** Human name of a span category, for tooltips. */
 export function catLabel(cat: number): string {
-  switch (cat) {
-    case Cat.Run:
-      return 'process run';
-    case Cat.Task:
-      return 'pool task';
-    case Cat.User:
-      return 'span';
-    case Cat.Hold:
-      return 'holding lock';
-    case Cat.Sleep:
-      return 'sleep';
-    case Cat.WaitLock:
-      return 'waiting for lock';
-    case Cat.WaitQueueGet:
-      return 'waiting on empty queue';
-    case Cat.WaitQueuePut:
-      return 'waiting on full queue';
-    case Cat.WaitJoin:
-      return 'join';
-    case Cat.WaitRecv:
-      return 'waiting on pipe';
-    case Cat.WaitResult:
-      return 'waiting for result';
-    case Cat.WaitSemaphore:
-      return 'waiting on semaphore';
-    case Cat.WaitEvent:
-      return 'waiting on event';
-    case Cat.WaitCondition:
-      return 'waiting on condition';
-    case Cat.WaitManager:
-      return 'waiting on manager';
-    default:
-      return `category ${cat}`;
-  }
+  return CATEGORIES[cat]?.label ?? `category ${cat}`;
 }
 
 /** How a lane ended: still running, normally, terminated by its pool (SIGTERM to a pool worker), or crashed. */

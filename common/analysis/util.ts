@@ -2,6 +2,7 @@
  * Small helpers shared by the analyses: time ranges, percentiles, human wording of lanes, objects and
  * durations, and a lane lookup by (pid, tid).
  */
+import { CATEGORIES } from '../categories';
 import { Cat, ObjType, Role } from '../schema';
 import type { Lane, TraceObject, TraceView } from '../store/api';
 
@@ -121,51 +122,12 @@ export function objTypeWord(type: number): string {
 
 /** The object type a wait category implies when the object was never declared. */
 export function typeForWait(cat: number): number {
-  switch (cat) {
-    case Cat.WaitQueueGet:
-    case Cat.WaitQueuePut:
-      return ObjType.Queue;
-    case Cat.WaitRecv:
-      return ObjType.Pipe;
-    case Cat.WaitSemaphore:
-      return ObjType.Semaphore;
-    case Cat.WaitEvent:
-      return ObjType.Event;
-    case Cat.WaitCondition:
-      return ObjType.Condition;
-    case Cat.WaitManager:
-      return ObjType.Manager;
-    default:
-      return ObjType.Lock;
-  }
+  return CATEGORIES[cat]?.object ?? ObjType.Lock;
 }
 
 /** What a wait category means, for sentences: "a lock", "an item from a queue", ... */
 export function waitWord(cat: number): string {
-  switch (cat) {
-    case Cat.WaitLock:
-      return 'lock';
-    case Cat.WaitQueueGet:
-      return 'queue get';
-    case Cat.WaitQueuePut:
-      return 'queue put';
-    case Cat.WaitJoin:
-      return 'join';
-    case Cat.WaitRecv:
-      return 'pipe recv';
-    case Cat.WaitResult:
-      return 'pool result';
-    case Cat.WaitSemaphore:
-      return 'semaphore';
-    case Cat.WaitEvent:
-      return 'event';
-    case Cat.WaitCondition:
-      return 'condition';
-    case Cat.WaitManager:
-      return 'manager';
-    default:
-      return 'wait';
-  }
+  return CATEGORIES[cat]?.wait ?? 'wait';
 }
 
 /** "process 41", or "thread 3 of process 41". */

@@ -3,7 +3,7 @@
  * category names our span categories get, and the `otherData` block that makes our own traces
  * round-trip (lanes, objects, tasks, output and run facts that have no natural Chrome event).
  */
-import { Cat } from '../schema';
+import { CATEGORIES } from '../categories';
 
 /** One Chrome trace event (the fields this project reads or writes). */
 export interface ChromeEvent {
@@ -29,23 +29,9 @@ export const OWN_KEY = 'concurrencyLens';
 export const ARGS_KEY = 'cl';
 
 /** Chrome category of each span `Cat`. */
-export const CAT_NAMES: Record<number, string> = {
-  [Cat.Run]: 'run',
-  [Cat.Task]: 'task',
-  [Cat.User]: 'user',
-  [Cat.Hold]: 'lock.hold',
-  [Cat.Sleep]: 'sleep',
-  [Cat.WaitLock]: 'wait.lock',
-  [Cat.WaitQueueGet]: 'wait.queue-get',
-  [Cat.WaitQueuePut]: 'wait.queue-put',
-  [Cat.WaitJoin]: 'wait.join',
-  [Cat.WaitRecv]: 'wait.recv',
-  [Cat.WaitResult]: 'wait.result',
-  [Cat.WaitSemaphore]: 'wait.semaphore',
-  [Cat.WaitEvent]: 'wait.event',
-  [Cat.WaitCondition]: 'wait.condition',
-  [Cat.WaitManager]: 'wait.manager',
-};
+export const CAT_NAMES: Record<number, string> = Object.fromEntries(
+  Object.entries(CATEGORIES).map(([cat, words]) => [cat, words.chrome]),
+);
 
 /** `Cat` of a Chrome category written by us, or undefined. */
 export function catFromName(name: string | undefined): number | undefined {
