@@ -3,6 +3,7 @@
  * receives JSON events: it gets the run's raw record streams (`wire.ts`), one per connection, and
  * builds its own trace store from them, so a snapshot is "reset + every chunk so far".
  */
+import { isSamplePath } from './samples';
 
 /** A slice of one connection's record stream. `conn` numbers connections within a run. */
 export interface Chunk {
@@ -37,6 +38,17 @@ export interface RunState {
   canRerun: boolean;
 }
 
+/** Host → panel: zoom to a span on one lane and select it (a wait's why-waiting detail then shows). */
+export interface ChartFocus {
+  type: 'chart/focus';
+  /** The lane, by process and thread id (0 for the process's own lane). */
+  pid: number;
+  tid: number;
+  /** The span, in ns relative to the trace origin. */
+  start: number;
+  end: number;
+}
+
 /** Panel → host: the panel is loaded and wants a snapshot. */
 export interface Ready {
   type: 'ready';
@@ -55,10 +67,16 @@ export interface RevealSource {
   loc: string;
 }
 
+/** Panel → host: open a bundled sample (one of `SAMPLE_PATHS`, e.g. the one that shows a lint's fix). */
+export interface OpenSample {
+  type: 'sample/open';
+  id: string;
+}
+
 /** Everything the host may send. */
-export type ToPanel = TraceReset | TraceAppend | RunState;
+export type ToPanel = TraceReset | TraceAppend | RunState | ChartFocus;
 /** Everything the panel may send. */
-export type FromPanel = Ready | StopRun | RerunRun | RevealSource;
+export type FromPanel = Ready | StopRun | RerunRun | RevealSource | OpenSample;
 
 /** Longest `loc` string the host accepts from the panel. */
 const MAX_LOC = 4096;
@@ -79,7 +97,26 @@ export function parseFromPanel(raw: unknown): FromPanel | undefined {
       return typeof m.loc === 'string' && m.loc.length <= MAX_LOC && Object.keys(m).length === 2
         ? { type: 'source/reveal', loc: m.loc }
         : undefined;
+    case 'sample/open':
+      return isSamplePath(m.id) && Object.keys(m).length === 2 ? { type: 'sample/open', id: m.id } : undefined;
     default:
       return undefined;
   }
+}
+
+/** Whether `m` is a well-formed `chart/focus` (finite numbers, ids non-negative integers, start ≤ end). */
+export function isChartFocus(m: unknown): m is ChartFocus {
+  if (typeof m !== 'object' || m === null) return false;
+  const f = m as Record<string, unknown>;
+  const id = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 0;
+  return (
+    f.type === 'chart/focus' &&
+    id(f.pid) &&
+    id(f.tid) &&
+    typeof f.start === 'number' &&
+    typeof f.end === 'number' &&
+    Number.isFinite(f.start) &&
+    Number.isFinite(f.end) &&
+    f.start <= f.end
+  );
 }

@@ -5,9 +5,9 @@ import { LensPanel, PANEL_VIEW_TYPE, panelOptions } from './panel';
 import type { FeedSource } from './panelFeed';
 import { RunSession } from './runSession';
 import { runtimeFor } from './mainGuard';
-import { pickSample } from './samples';
+import { openSamplePath, pickSample } from './samples';
 import { exportChromeTrace, importChromeTrace, loadLastShown, saveRun, saveShown } from './savedTraces';
-import { hintsFromChunks } from './lineHints';
+import { hintsFromChunks, parseWaitTarget, showWaitRefusal } from './lineHints';
 import { pythonFor } from './pythonInterpreter';
 import { readSettings } from './settings';
 import type { WaitLens } from './waitLens';
@@ -26,6 +26,8 @@ export class LensController implements vscode.Disposable {
   private source: FeedSource | undefined;
   private session: RunSession | undefined;
   private lastSnippet: vscode.Uri | undefined;
+  /** The run whose numbers the editor's CodeLens and hovers show. */
+  private hinted: FeedSource | undefined;
   private readonly status = new RunStatusBar();
 
   constructor(
@@ -68,7 +70,10 @@ export class LensController implements vscode.Disposable {
     const outcome = await session.done;
     if (this.session === session) this.setRunning(false, session);
     reportRunProblems(this.problems, session.snippet, outcome);
-    if (this.session === session && session.chunks.length > 0) this.waitLens.update(hintsFromChunks(session.chunks));
+    if (this.session === session && session.chunks.length > 0) {
+      this.waitLens.update(hintsFromChunks(session.chunks));
+      this.hinted = session;
+    }
     if (session.chunks.length > 0) {
       await saveRun(this.context, session, readSettings(target)).catch((e) => this.log.error(`saving the run: ${e}`));
     }
@@ -90,6 +95,21 @@ export class LensController implements vscode.Disposable {
   /** `concurrencyLens.openSample`. */
   async openSample(): Promise<void> {
     await pickSample(this.context.extensionUri);
+  }
+
+  /** `concurrencyLens.showWait` (the hover's "Show in chart"): selects that wait in the panel, opening it if closed. */
+  showWait(arg: unknown): void {
+    const target = parseWaitTarget(arg);
+    if (!target) return;
+    const run = this.hinted;
+    const refusal = showWaitRefusal(run?.title, this.source?.title, run !== undefined && this.source === run);
+    if (refusal || !run) {
+      void vscode.window.showInformationMessage(refusal ?? '');
+      return;
+    }
+    if (!this.panel) this.show(run);
+    else this.panel.reveal();
+    this.panel?.focus({ type: 'chart/focus', ...target });
   }
 
   /** `concurrencyLens.openTrace`: shows a Chrome trace JSON file (ours or another tool's). */
@@ -178,6 +198,7 @@ export class LensController implements vscode.Disposable {
         stop: () => void this.stop(),
         rerun: () => void this.rerun(),
         reveal: (loc) => void revealLoc(loc, this.allowedRoots()),
+        openSample: (id) => void openSamplePath(this.context.extensionUri, id),
       },
       this.log,
     );

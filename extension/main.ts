@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { MainGuardCodeLens } from './codeLens';
 import { LensController } from './controller';
+import { SHOW_WAIT_COMMAND } from './lineHints';
 import { PANEL_VIEW_TYPE } from './panel';
 import { WaitLens } from './waitLens';
 
@@ -28,6 +29,7 @@ export function activate(context: vscode.ExtensionContext): { controller: LensCo
     cmd('concurrencyLens.openTrace', (uri?: vscode.Uri) => controller.openTrace(uri)),
     cmd('concurrencyLens.exportTrace', (uri?: vscode.Uri) => controller.exportTrace(uri)),
     cmd('concurrencyLens.openSample', () => controller.openSample()),
+    cmd(SHOW_WAIT_COMMAND, (target: unknown) => controller.showWait(target)),
     vscode.languages.registerCodeLensProvider(snippetFiles, lens),
     waitLens,
     vscode.languages.registerCodeLensProvider(snippetFiles, waitLens),

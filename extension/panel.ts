@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import { panelHtml } from '../common/panelHtml';
-import { parseFromPanel, type FromPanel } from '../common/protocol';
+import { parseFromPanel, type ChartFocus, type FromPanel } from '../common/protocol';
 import { PanelFeed, type FeedSource } from './panelFeed';
 
 /** View type of the panel, also the key of its serializer. */
@@ -12,6 +12,8 @@ export interface PanelActions {
   stop(): void;
   rerun(): void;
   reveal(loc: string): void;
+  /** Opens a bundled sample (`id` is one of `SAMPLE_PATHS`, checked by `parseFromPanel`). */
+  openSample(id: string): void;
 }
 
 /** Webview options: scripts on, resources only from the built panel folder. */
@@ -73,6 +75,11 @@ export class LensPanel implements vscode.Disposable {
     this.feed.stateChanged();
   }
 
+  /** Zooms the panel to a span and selects it (after the snapshot if the panel is still loading). */
+  focus(m: ChartFocus): void {
+    this.feed.focus(m);
+  }
+
   /** Brings the panel to the front without taking focus from the editor. */
   reveal(): void {
     this.webviewPanel.reveal(undefined, true);
@@ -97,6 +104,9 @@ export class LensPanel implements vscode.Disposable {
         return;
       case 'source/reveal':
         this.actions.reveal(m.loc);
+        return;
+      case 'sample/open':
+        this.actions.openSample(m.id);
         return;
       default: {
         const never: never = m;

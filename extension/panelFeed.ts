@@ -1,7 +1,7 @@
 // Pure (no vscode): decides what the panel is sent and when. The host owns the data; the panel gets
 // a snapshot (reset + every chunk) when it says `ready`, increments in batches while it is visible,
 // and nothing while hidden. Unit-tested in Node with a fake clock.
-import type { Chunk, RunState, ToPanel } from '../common/protocol';
+import type { ChartFocus, Chunk, RunState, ToPanel } from '../common/protocol';
 import { mergeByConn } from './chunkFile';
 
 /** What the panel currently shows: a live run or a loaded trace. */
@@ -27,6 +27,8 @@ export class PanelFeed {
   private visible = true;
   private pending: Chunk[] = [];
   private timer: unknown;
+  /** A focus request waiting for the panel's next snapshot (it was closed, hidden or loading). */
+  private focusNext: ChartFocus | undefined;
   /** Messages posted so far (for the status line in tests and logs). */
   posted = 0;
 
@@ -40,6 +42,7 @@ export class PanelFeed {
   setSource(source: FeedSource): void {
     this.source = source;
     this.pending = [];
+    this.focusNext = undefined;
     if (this.live()) this.snapshot();
   }
 
@@ -55,6 +58,16 @@ export class PanelFeed {
     if (!this.live() || !this.source) return;
     this.flush();
     this.send({ type: 'run/state', ...this.source.state });
+  }
+
+  /** Asks the panel to select a span: now (after pending chunks) if it is ready, else right after its next snapshot. */
+  focus(m: ChartFocus): void {
+    if (!this.live()) {
+      this.focusNext = m;
+      return;
+    }
+    this.flush();
+    this.send(m);
   }
 
   /** The panel loaded (or reloaded after being hidden) and wants everything. */
@@ -100,6 +113,9 @@ export class PanelFeed {
     this.send({ type: 'trace/reset', title: s.title });
     if (s.chunks.length > 0) this.send({ type: 'trace/append', chunks: mergeByConn(s.chunks) });
     this.send({ type: 'run/state', ...s.state });
+    const f = this.focusNext;
+    this.focusNext = undefined;
+    if (f) this.send(f);
   }
 
   private dropPending(): void {

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { isSamplePath } from '../common/samples';
 
 /** Lets the user pick one of the bundled samples (`samples/node`, `samples/python`) and opens it. */
 export async function pickSample(extensionUri: vscode.Uri): Promise<vscode.Uri | undefined> {
@@ -30,6 +31,17 @@ export async function pickSample(extensionUri: vscode.Uri): Promise<vscode.Uri |
   if (!pick) return undefined;
   await vscode.window.showTextDocument(pick.uri, { preview: false });
   return pick.uri;
+}
+
+/** Opens the bundled sample at repository path `id` (one of `SAMPLE_PATHS`; anything else is ignored). */
+export async function openSamplePath(extensionUri: vscode.Uri, id: string): Promise<void> {
+  if (!isSamplePath(id)) return;
+  const uri = vscode.Uri.joinPath(extensionUri, ...id.split('/'));
+  try {
+    await vscode.window.showTextDocument(uri, { preview: false, viewColumn: vscode.ViewColumn.One });
+  } catch {
+    void vscode.window.showErrorMessage(`Concurrency Lens: the sample ${id} is not installed with this extension.`);
+  }
 }
 
 /** The sample's opening comment, which says what to look for in the chart. */

@@ -2,7 +2,7 @@
 // from a queue or mapped over a pool ("lock counter_lock · 400× · wait p50 1.2 ms · p95 9 ms"), and a
 // hover with the worst instance. Cleared when the file changes, since the numbers belong to the run.
 import * as vscode from 'vscode';
-import { hoverMarkdown, lensTitle, type HintsByFile, type LensHint } from './lineHints';
+import { HOVER_TRUST, hoverMarkdown, lensTitle, type HintsByFile, type LensHint } from './lineHints';
 
 /** CodeLens and hover provider for the last run's per-line wait statistics. */
 export class WaitLens implements vscode.CodeLensProvider, vscode.HoverProvider, vscode.Disposable {
@@ -39,7 +39,14 @@ export class WaitLens implements vscode.CodeLensProvider, vscode.HoverProvider, 
   provideHover(doc: vscode.TextDocument, pos: vscode.Position): vscode.Hover | undefined {
     const here = this.at(doc).filter((h) => h.line - 1 === pos.line);
     if (here.length === 0) return undefined;
-    return new vscode.Hover(here.map((h) => new vscode.MarkdownString(hoverMarkdown(h))));
+    return new vscode.Hover(
+      here.map((h) => {
+        const md = new vscode.MarkdownString(hoverMarkdown(h));
+        // Only the "Show in chart" link may run, and only its own command.
+        md.isTrusted = HOVER_TRUST;
+        return md;
+      }),
+    );
   }
 
   dispose(): void {

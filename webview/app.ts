@@ -3,12 +3,13 @@
  * toolbar, summary, messages, chart and selection statistics. Exposes a read-only debug snapshot
  * of what was drawn (the browser tests and benchmarks read it).
  */
-import type { RunPhase, ToPanel } from '../common/protocol';
+import type { ChartFocus, RunPhase, ToPanel } from '../common/protocol';
 import { TraceStore } from '../common/store';
 import { Chart, type ChartState } from './chart';
 import { AnalysisPanes } from './analysisPanes';
 import { DeadlockBanner, marksOf } from './deadlockBanner';
-import { attachInteraction } from './interact';
+import { locateFocus, windowAround } from './focusSpan';
+import { attachInteraction, type Interaction } from './interact';
 import { formatDuration } from './layout';
 import { buildShell, renderLegend, setText, showMessage, type Shell } from './shell';
 import { STATES } from './states';
@@ -46,6 +47,9 @@ export class PanelApp {
   private selectionKey = '';
   private selectionVersion = -1;
   private selectionAt = -Infinity;
+  private readonly interaction: Interaction;
+  /** A `chart/focus` waiting for the next frame (the rows of a fresh snapshot are laid out when it draws). */
+  private focusNext: ChartFocus | null = null;
 
   constructor(
     app: HTMLElement,
@@ -61,7 +65,11 @@ export class PanelApp {
       () => this.showDeadlock(),
     );
     setInterval(() => this.stallTick(), 100);
-    this.panes = new AnalysisPanes(app, this.shell.selection, this.shell.follow, this.chart, () => this.store);
+    this.panes = new AnalysisPanes(app, this.shell.selection, this.shell.follow, this.chart, () => this.store, {
+      inversions: () => this.deadlock.inversions(),
+      reveal: (loc) => host.post({ type: 'source/reveal', loc }),
+      openSample: host.standalone ? undefined : (id) => host.post({ type: 'sample/open', id }),
+    });
     this.chart.onFrame = () => {
       const st = this.store;
       if (st)
@@ -73,9 +81,10 @@ export class PanelApp {
       if (this.frameLog.length > 5000) this.frameLog.splice(0, 1000);
       if (!Number.isNaN(this.timing.state) && Number.isNaN(this.timing.frameAfterState))
         this.timing.frameAfterState = performance.now();
+      if (this.focusNext) this.applyFocus();
       this.afterChange();
     };
-    attachInteraction(this.chart, this.shell.tooltip, {
+    this.interaction = attachInteraction(this.chart, this.shell.tooltip, {
       reveal: (loc) => host.post({ type: 'source/reveal', loc }),
       toggleFollow: () => this.toggleFollow(),
       announce: (text) => {
@@ -112,6 +121,7 @@ export class PanelApp {
         this.chart.setView(this.store);
         this.deadlock.reset();
         this.panes.reset();
+        this.focusNext = null;
         break;
       }
       case 'trace/append':
@@ -138,6 +148,10 @@ export class PanelApp {
         if (!this.chart.live && this.chart.mode === 'follow') this.chart.mode = 'manual';
         this.chart.invalidate();
         break;
+      case 'chart/focus':
+        this.focusNext = msg;
+        this.chart.invalidate();
+        break;
       default: {
         const never: never = msg;
         void never;
@@ -151,6 +165,19 @@ export class PanelApp {
     this.phase = 'failed';
     this.message = text;
     this.updateChrome();
+  }
+
+  /** Zooms to the span a `chart/focus` named and selects it (the why-waiting detail follows), or says it is not here. */
+  private applyFocus(): void {
+    const f = this.focusNext;
+    const st = this.store;
+    this.focusNext = null;
+    if (!f || !st) return;
+    const { lane, index } = locateFocus(st, f);
+    const [a, b] = windowAround(f.start, f.end);
+    this.chart.setWindow(a, b);
+    const ok = index >= 0 && this.interaction.selectSpan(lane, index);
+    if (!ok) this.shell.status.textContent = 'That wait is not in the trace this panel shows.';
   }
 
   /** Marks the reported deadlock's waits in the chart (or clears them once dismissed). */

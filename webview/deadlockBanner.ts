@@ -7,6 +7,7 @@
  * appear for a moment that is not there); in a finished trace, if they are still in them at its end.
  */
 import { DeadlockDetector, type DeadlockReport } from '../common/analysis/deadlock';
+import type { LockOrderInversion } from '../common/analysis/lockOrder';
 import type { Chunk } from '../common/protocol';
 import type { TraceView } from '../common/store/api';
 
@@ -113,6 +114,11 @@ export class DeadlockBanner {
       if (this.stillHolds(report)) this.show(report);
     }
     this.render(canStop);
+  }
+
+  /** Lock-order inversions seen so far that did not deadlock (for the findings pane). */
+  inversions(): LockOrderInversion[] {
+    return this.detector.inversions();
   }
 
   /** Whether every live lane of the report is still in the wait it was reported in. */

@@ -50,6 +50,12 @@ export function describeDebug(app: PanelApp) {
       marks: c.deadlock.map((m) => ({ ...m })),
     },
     focusRow: c.focusRow,
+    /** The selected span (clicked, reached by keyboard or named by a `chart/focus`). */
+    focus: c.focus
+      ? { lane: c.focus.pick.lane, index: c.focus.pick.index, start: c.focus.pick.start, end: c.focus.pick.end }
+      : null,
+    highlight: c.highlight.map((h) => ({ ...h })),
+    status: app.shell.status.textContent ?? '',
     tooltip: app.shell.tooltip.hidden ? '' : (app.shell.tooltip.textContent ?? ''),
     frameLog: app.frameLog.slice(-2000),
     timing: { ...app.timing },

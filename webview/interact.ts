@@ -17,8 +17,14 @@ export interface InteractHost {
   announce(text: string): void;
 }
 
+/** What the panel can do through the interaction layer. */
+export interface Interaction {
+  /** Selects span `index` of `lane` as a click would (without opening its source); false if its lane has no row. */
+  selectSpan(lane: number, index: number): boolean;
+}
+
 /** Wires pointer and keyboard events of `chart`; `tooltip` is the floating tooltip element. */
-export function attachInteraction(chart: Chart, tooltip: HTMLElement, host: InteractHost): void {
+export function attachInteraction(chart: Chart, tooltip: HTMLElement, host: InteractHost): Interaction {
   const plot = chart.plot;
   const tolPx = 3;
   const tol = (): number => (tolPx * (chart.window[1] - chart.window[0])) / Math.max(1, chart.width);
@@ -234,4 +240,13 @@ export function attachInteraction(chart: Chart, tooltip: HTMLElement, host: Inte
     moveRow(i - (chart.focusRow < 0 ? -1 : chart.focusRow));
     plot.focus();
   });
+  return {
+    selectSpan(lane, index) {
+      const rowIndex = chart.rows.findIndex((r) => r.kind === 'lane' && r.lane === lane);
+      if (rowIndex < 0 || !chart.view) return false;
+      select(spanPick(chart.view, lane, index), rowIndex, false);
+      chart.labels.children[rowIndex]?.scrollIntoView({ block: 'nearest' });
+      return true;
+    },
+  };
 }

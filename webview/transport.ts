@@ -4,7 +4,7 @@
  * page: Server-Sent Events for host → panel (chunk bytes as base64) and `fetch` POST for
  * panel → host, both carrying the per-run token from the page URL; view state kept in memory only.
  */
-import type { Chunk, FromPanel, ToPanel } from '../common/protocol';
+import { isChartFocus, type Chunk, type FromPanel, type ToPanel } from '../common/protocol';
 
 /** The host as the panel sees it. */
 export interface Host {
@@ -29,6 +29,7 @@ export function isToPanel(m: unknown): m is ToPanel {
   if (typeof m !== 'object' || m === null) return false;
   const t = (m as { type?: unknown }).type;
   if (t === 'trace/append') return Array.isArray((m as { chunks?: unknown }).chunks);
+  if (t === 'chart/focus') return isChartFocus(m);
   return t === 'trace/reset' || t === 'run/state';
 }
 

@@ -5,6 +5,10 @@
  */
 import { laneLabel } from './util';
 
+/** What a lock-order inversion means and what to do, as the command line and the panel say it. */
+export const LOCK_ORDER_EXPLANATION =
+  'These locks were taken in both orders. It did not deadlock this time, but if both processes hold their first lock at once, each waits for the other forever. Take them in one fixed order everywhere.';
+
 /** One observed order: `first` was held when `second` was taken. */
 export interface LockOrderEdge {
   first: string;

@@ -5,7 +5,7 @@
  */
 import type { RunAnalysis } from '../../common/analysis';
 import type { ContentionRow } from '../../common/analysis/contention';
-import type { LockOrderInversion } from '../../common/analysis/lockOrder';
+import { LOCK_ORDER_EXPLANATION, type LockOrderInversion } from '../../common/analysis/lockOrder';
 import { fmtDuration, fmtPercent } from '../../common/analysis/util';
 import type { RunDeadlock } from '../liveDeadlock';
 
@@ -43,13 +43,7 @@ export function formatAnalysis(a: AnalysisInput): string[] {
   for (const inv of a.inversions) {
     out.push('');
     out.push(...wrap(`warning [lock-order] ${inv.sentence}`, '', MORE));
-    out.push(
-      ...wrap(
-        'These locks were taken in both orders. It did not deadlock this time, but if both processes hold their first lock at once, each waits for the other forever. Take them in one fixed order everywhere.',
-        INDENT,
-        INDENT,
-      ),
-    );
+    out.push(...wrap(LOCK_ORDER_EXPLANATION, INDENT, INDENT));
   }
   return out;
 }

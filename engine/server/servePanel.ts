@@ -164,6 +164,9 @@ export async function servePanel(source: PanelSource, opts: ServeOptions): Promi
       case 'source/reveal':
         opts.onReveal?.(msg.loc);
         break;
+      case 'sample/open':
+        // A browser page cannot open an editor: the standalone panel shows sample paths as text.
+        break;
       default: {
         const never: never = msg;
         void never;

@@ -114,3 +114,38 @@ test('a new source resets the panel and drops increments of the old one', () => 
   );
   assert.equal((sent[0] as Extract<ToPanel, { type: 'trace/reset' }>).title, 'other.json');
 });
+
+test('a focus request waits for the snapshot of a panel that is not ready, and follows pending chunks in a ready one', () => {
+  const { sent, timers, feed, source, chunks } = setup();
+  const focus = { type: 'chart/focus', pid: 42, tid: 0, start: 5e6, end: 9e6 } as const;
+  feed.setSource(source);
+  feed.focus(focus);
+  assert.equal(sent.length, 0);
+  feed.onReady();
+  assert.deepEqual(
+    sent.map((m) => m.type),
+    ['trace/reset', 'trace/append', 'run/state', 'chart/focus'],
+  );
+  assert.deepEqual(sent[3], focus);
+  // Ready: chunks still batched go first, then the focus, at once.
+  sent.length = 0;
+  chunks.push({ conn: 1, bytes: bytes(4) });
+  feed.append(chunks.slice(-1));
+  feed.focus(focus);
+  assert.deepEqual(
+    sent.map((m) => m.type),
+    ['trace/append', 'chart/focus'],
+  );
+  assert.equal(timers.pending(), 0);
+  // A new source drops a focus meant for the old one.
+  feed.setVisible(false);
+  feed.focus(focus);
+  feed.setSource({ ...source, title: 'other.py' });
+  sent.length = 0;
+  feed.setVisible(true);
+  feed.onReady();
+  assert.deepEqual(
+    sent.map((m) => m.type),
+    ['trace/reset', 'trace/append', 'run/state'],
+  );
+});
