@@ -145,7 +145,7 @@ export function findingsOf(
       (s) =>
         `${laneLabel(s.pid, s.tid)} ${s.kind} ${formatDuration(s.from)} – ${formatDuration(s.to)} (${formatDuration(s.to - s.from)})`,
     ),
-    criticalBoxes: merged.map((s) => ({ lane: s.lane, start: s.from, end: s.to })),
+    criticalBoxes: boxesOf(merged),
     lints: lintRows,
     inversions,
   };
@@ -158,6 +158,17 @@ export function mergeSegments(segments: readonly CriticalSegment[]): CriticalSeg
     const last = out[out.length - 1];
     if (last && last.lane === s.lane && last.kind === s.kind && s.from <= last.to) last.to = Math.max(last.to, s.to);
     else out.push({ ...s });
+  }
+  return out;
+}
+
+/** One box per unbroken stretch on a lane, running and waiting alike (fewer boxes for the overlay). */
+export function boxesOf(segments: readonly CriticalSegment[]): SpanBox[] {
+  const out: SpanBox[] = [];
+  for (const s of segments) {
+    const last = out[out.length - 1];
+    if (last && last.lane === s.lane && s.from <= last.end) last.end = Math.max(last.end, s.to);
+    else out.push({ lane: s.lane, start: s.from, end: s.to });
   }
   return out;
 }

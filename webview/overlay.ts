@@ -70,6 +70,8 @@ export function drawOverlay(svg: SVGSVGElement, s: OverlayState): number {
     if (b > a) svg.appendChild(el('rect', { class: 'sel-range', x: a, y: 0, width: b - a, height: s.height }));
   }
   const box = (b: { x0: number; x1: number; row: Row }, cls: string): void => {
+    // Boxes outside the window are not drawn (a critical path can have thousands of stretches).
+    if (b.x1 < -2 || b.x0 > s.width + 2) return;
     const x0 = Math.max(-2, b.x0);
     const x1 = Math.min(s.width + 2, b.x1);
     svg.appendChild(
