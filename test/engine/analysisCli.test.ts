@@ -7,41 +7,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { JsonReport } from '../../engine/cli/jsonReport';
+import { CONVOY_PY, CONVOY_TS } from '../analysisSnippets';
 import { runCli, snippetFile } from './helpers';
 
 /** stderr with the wrapped headlines of warnings joined back (their continuation lines are indented by 8). */
 const unwrapped = (err: string): string => err.replace(/\n {8}(?=\S)/g, ' ');
 
 test('python: a convoy on one lock shows as its contention row, with the waits', async () => {
-  const snippet = snippetFile(
-    'convoy.py',
-    `import time
-from multiprocessing import Event, Lock, Process, Queue
-
-
-def work(lock, ready, go):
-    ready.put(1)
-    go.wait()
-    for _ in range(3):
-        with lock:
-            time.sleep(0.05)
-        time.sleep(0.01)
-
-
-if __name__ == '__main__':
-    counter_lock = Lock()
-    ready = Queue()
-    go = Event()
-    ps = [Process(target=work, args=(counter_lock, ready, go)) for _ in range(4)]
-    for p in ps:
-        p.start()
-    for p in ps:
-        ready.get()
-    go.set()
-    for p in ps:
-        p.join()
-`,
-  );
+  const snippet = snippetFile('convoy.py', CONVOY_PY);
   const r = await runCli(['run', snippet, '--cores', '2', '--verbose']);
   assert.equal(r.code, 0, r.err);
   const lines = r.err.split('\n');
@@ -81,31 +54,7 @@ if __name__ == '__main__':
 });
 
 test('node: --json prints the summary and analyses for scripts; the snippet output goes to stderr', async () => {
-  const snippet = snippetFile(
-    'convoy.ts',
-    `import { Event, Lock, Process, Queue, main, sleep } from 'concurrency-lens';
-export async function work(lock: Lock, ready: Queue, go: Event) {
-  await ready.put(1);
-  await go.wait();
-  for (let i = 0; i < 3; i++) {
-    await lock.acquire();
-    sleep(40);
-    lock.release();
-  }
-}
-main(async () => {
-  const lock = new Lock({ name: 'counter_lock' });
-  const ready = new Queue();
-  const go = new Event();
-  const ps = [0, 1, 2].map(() => new Process({ target: work, args: [lock, ready, go] }));
-  ps.forEach((p) => p.start());
-  for (let i = 0; i < 3; i++) await ready.get();
-  go.set();
-  for (const p of ps) await p.join();
-  console.log('done');
-});
-`,
-  );
+  const snippet = snippetFile('convoy.ts', CONVOY_TS);
   const r = await runCli(['run', snippet, '--json', '--cores', '2']);
   assert.equal(r.code, 0, r.err);
   assert.match(r.err, /\[pid \d+\] done\n/);

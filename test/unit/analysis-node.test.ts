@@ -12,6 +12,7 @@ import { whyWaiting } from '../../common/analysis/whyWaiting';
 import { Cat, Kind, type TraceEvent } from '../../common/schema';
 import { TraceStore } from '../../common/store';
 import { resolve } from 'node:path';
+import { CONVOY_TS } from '../analysisSnippets';
 import { runCode, runSnippet } from '../runtime/harness';
 
 function storeOf(events: TraceEvent[]): TraceStore {
@@ -103,28 +104,7 @@ test('node: get-then-set on a shared Value without its lock loses updates, and t
 });
 
 test('node: a convoy on one lock: waits, hand-offs and "why waiting" for the worst wait', async () => {
-  const r = await runCode(`
-    import { Event, Lock, Process, Queue, main, sleep } from 'concurrency-lens';
-    export async function work(lock: Lock, ready: Queue, go: Event) {
-      await ready.put(1);
-      await go.wait();
-      for (let i = 0; i < 3; i++) {
-        await lock.acquire();
-        sleep(40);
-        lock.release();
-      }
-    }
-    main(async () => {
-      const lock = new Lock({ name: 'counter_lock' });
-      const ready = new Queue();
-      const go = new Event();
-      const ps = [0, 1, 2].map(() => new Process({ target: work, args: [lock, ready, go] }));
-      ps.forEach((p) => p.start());
-      for (let i = 0; i < 3; i++) await ready.get();
-      go.set();
-      for (const p of ps) await p.join();
-    });
-  `);
+  const r = await runCode(CONVOY_TS);
   assert.equal(r.code, 0, r.stderr);
   const store = storeOf(r.events);
   const row = contentionTable(store).find((x) => x.name === 'counter_lock');

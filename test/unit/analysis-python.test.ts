@@ -12,6 +12,7 @@ import { contentionTable } from '../../common/analysis/contention';
 import { DeadlockDetector, type DeadlockReport } from '../../common/analysis/deadlock';
 import { lint } from '../../common/analysis/lints';
 import { Kind, type TraceEvent } from '../../common/schema';
+import { CONVOY_PY } from '../analysisSnippets';
 import { runPython, sample } from '../python/harness';
 
 const dir = mkdtempSync(join(tmpdir(), 'cl-analysis-'));
@@ -118,36 +119,7 @@ if __name__ == '__main__':
 });
 
 test('python: a convoy on one lock, and the lock held across a sleep', async () => {
-  const file = program(
-    'convoy.py',
-    `
-import time
-from multiprocessing import Event, Lock, Process, Queue
-
-
-def work(lock, ready, go):
-    ready.put(1)
-    go.wait()
-    for _ in range(3):
-        with lock:
-            time.sleep(0.05)
-        time.sleep(0.01)
-
-
-if __name__ == '__main__':
-    counter_lock = Lock()
-    ready = Queue()
-    go = Event()
-    ps = [Process(target=work, args=(counter_lock, ready, go)) for _ in range(4)]
-    for p in ps:
-        p.start()
-    for p in ps:
-        ready.get()
-    go.set()
-    for p in ps:
-        p.join()
-`,
-  );
+  const file = program('convoy.py', CONVOY_PY);
   const run = await runPython(file, { timeoutMs: 20_000 });
   assert.equal(run.code, 0);
   const row = contentionTable(run.store).find((r) => r.name === 'counter_lock');
