@@ -33,44 +33,57 @@ def _depth(q):
         return -1
 
 
+def _wait(cat, name, detail, key, full, blocking, *args):
+    """Runs `blocking(*args)` inside a wait span (status Timeout when it raises `full`)."""
+    sid = R.begin(cat, name, detail, key, loc(3))
+    try:
+        r = blocking(*args)
+    except full:
+        R.end(sid, Status.TIMEOUT)
+        raise
+    except BaseException:
+        R.end(sid)
+        raise
+    R.end(sid)
+    return r
+
+
+def _put(q, base, obj, block, timeout):
+    """`base.put` of a traced queue: the item tagged, a wait span only when the queue is full."""
+    item = Item(R.pid, next(_ids), obj)
+    try:
+        base.put(q, item, False)
+    except std_queue.Full:
+        if not block:
+            raise
+        _wait(Cat.WAIT_QUEUE_PUT, 'put', 'full', q._cl_key, std_queue.Full, base.put, q, item, True, timeout)
+    R.emit(K.QUEUE_PUT, (q._cl_key, item.id, _depth(q)))
+
+
+def _get(q, base, block, timeout):
+    """`base.get` of a traced queue: a wait span only when the queue is empty; the item untagged."""
+    try:
+        r = base.get(q, False)
+    except std_queue.Empty:
+        if not block:
+            raise
+        r = _wait(Cat.WAIT_QUEUE_GET, 'get', 'empty', q._cl_key, std_queue.Empty, base.get, q, True, timeout)
+    if isinstance(r, Item):
+        R.emit(K.QUEUE_GET, (q._cl_key, r.pid, r.id, _depth(q)))
+        return r.obj
+    return r
+
+
 def _queue_classes():
     from multiprocessing import queues as Q
 
     def mixin(base):
         class Traced(base):
             def put(self, obj, block=True, timeout=None):
-                item = Item(R.pid, next(_ids), obj)
-                try:
-                    base.put(self, item, False)
-                except std_queue.Full:
-                    if not block:
-                        raise
-                    sid = R.begin(Cat.WAIT_QUEUE_PUT, 'put', 'full', self._cl_key, loc(2))
-                    try:
-                        base.put(self, item, True, timeout)
-                    except std_queue.Full:
-                        R.end(sid, Status.TIMEOUT)
-                        raise
-                    R.end(sid)
-                R.emit(K.QUEUE_PUT, (self._cl_key, item.id, _depth(self)))
+                _put(self, base, obj, block, timeout)
 
             def get(self, block=True, timeout=None):
-                try:
-                    r = base.get(self, False)
-                except std_queue.Empty:
-                    if not block:
-                        raise
-                    sid = R.begin(Cat.WAIT_QUEUE_GET, 'get', 'empty', self._cl_key, loc(2))
-                    try:
-                        r = base.get(self, True, timeout)
-                    except std_queue.Empty:
-                        R.end(sid, Status.TIMEOUT)
-                        raise
-                    R.end(sid)
-                if isinstance(r, Item):
-                    R.emit(K.QUEUE_GET, (self._cl_key, r.pid, r.id, _depth(self)))
-                    return r.obj
-                return r
+                return _get(self, base, block, timeout)
 
             def __getstate__(self):
                 return (base.__getstate__(self), self._cl_key)
@@ -183,36 +196,12 @@ def _patch_thread_queue():
         def put(self, item, block=True, timeout=None):
             if self._cl_key is None:
                 return base.put(self, item, block, timeout)
-            it = Item(R.pid, next(_ids), item)
-            try:
-                base.put(self, it, False)
-            except std_queue.Full:
-                if not block:
-                    raise
-                sid = R.begin(Cat.WAIT_QUEUE_PUT, 'put', 'full', self._cl_key, loc(2))
-                try:
-                    base.put(self, it, True, timeout)
-                finally:
-                    R.end(sid)
-            R.emit(K.QUEUE_PUT, (self._cl_key, it.id, self.qsize()))
+            _put(self, base, item, block, timeout)
 
         def get(self, block=True, timeout=None):
             if self._cl_key is None:
                 return base.get(self, block, timeout)
-            try:
-                r = base.get(self, False)
-            except std_queue.Empty:
-                if not block:
-                    raise
-                sid = R.begin(Cat.WAIT_QUEUE_GET, 'get', 'empty', self._cl_key, loc(2))
-                try:
-                    r = base.get(self, True, timeout)
-                finally:
-                    R.end(sid)
-            if isinstance(r, Item):
-                R.emit(K.QUEUE_GET, (self._cl_key, r.pid, r.id, self.qsize()))
-                return r.obj
-            return r
+            return _get(self, base, block, timeout)
 
     Queue.__module__, Queue.__qualname__ = 'queue', 'Queue'  # pickled by reference as queue.Queue
     std_queue.Queue = Queue
