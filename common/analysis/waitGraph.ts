@@ -68,6 +68,8 @@ export class ObjState {
   /** Lanes that put/sent into it, and lanes that got/received from it. */
   readonly producers = new Set<LaneState>();
   readonly consumers = new Set<LaneState>();
+  /** A lane that held no slot released it (a semaphore used as a signal): its holders are not its releasers. */
+  foreignRelease = false;
   constructor(readonly key: string) {}
 
   /** Lanes holding it now. */
@@ -83,6 +85,12 @@ export class WaitGraph {
   readonly names = new NameTable();
   liveCount = 0;
   blockedCount = 0;
+  /**
+   * Whether every semaphore acquire and release is on record: the Node runtime records each one (they
+   * go through its broker); the Python hook records them only up to a budget, then counts acquisitions
+   * and drops releases, so there its holders are not known.
+   */
+  semaphoreHolders = false;
   /** Called when a lane starts waiting, after the graph is updated. */
   onWait: (lane: LaneState, w: OpenWait) => void = () => {};
   /** Called when a lane that has an open wait takes a lock (its events arrived out of order). */
@@ -92,6 +100,7 @@ export class WaitGraph {
 
   /** Applies one event. */
   add(e: TraceEvent): void {
+    if (e.kind === Kind.RunStart) this.semaphoreHolders = e.runtime === 'node';
     if (e.kind === Kind.RunStart || e.kind === Kind.RunEnd) return;
     const lane = this.lane(e.pid, e.tid);
     switch (e.kind) {
@@ -152,6 +161,7 @@ export class WaitGraph {
       case Kind.LockRelease: {
         const o = this.obj(e.obj);
         // A semaphore may be released by a lane that did not acquire it: release the oldest holder.
+        if (!o.acqHolders.has(lane)) o.foreignRelease = true;
         const who = o.acqHolders.has(lane) ? lane : o.acqHolders.keys().next().value;
         if (who) {
           inc(o.acqHolders, who, -1);
@@ -207,10 +217,17 @@ export class WaitGraph {
     const w = lane.currentWait();
     if (!w) return null;
     switch (w.cat) {
-      // Semaphores are left out: any process may release them, and runtimes record their releases
-      // only in part, so their holders cannot be known for sure (the stall rule still applies).
       case Cat.WaitLock: {
         const hs = [...this.obj(w.obj).holders().keys()].filter((h) => h !== lane);
+        return hs.length ? hs : null;
+      }
+      // A semaphore waits for its holders only where every acquire and release is on record, and
+      // only while every release came from a holder (any process may release one: the stall rule
+      // covers the rest).
+      case Cat.WaitSemaphore: {
+        const o = this.obj(w.obj);
+        if (!this.semaphoreHolders || o.foreignRelease) return null;
+        const hs = [...o.acqHolders.keys()].filter((h) => h !== lane);
         return hs.length ? hs : null;
       }
       case Cat.WaitJoin: {
