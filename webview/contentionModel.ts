@@ -19,94 +19,39 @@ export interface TableColumn {
 
 const dur = (ns: number, count: number): string => (count > 0 ? formatDuration(ns) : '–');
 
+const col = (
+  key: ContentionColumn,
+  header: string,
+  title: string,
+  cell: (r: ContentionRow) => string,
+  numeric = true,
+): TableColumn => ({ key, header, title, cell, numeric });
+
+/** A duration column: statistic `f` of the waits or holds ('–' when there were none). */
+const stat = (
+  key: ContentionColumn,
+  header: string,
+  title: string,
+  of: 'wait' | 'hold',
+  f: 'total' | 'p50' | 'p95' | 'max',
+): TableColumn => col(key, header, title, (r) => dur(r[of][f], r[of].count));
+
 /** The columns, in order. */
 export const COLUMNS: readonly TableColumn[] = [
-  {
-    key: 'name',
-    header: 'Object',
-    title: 'Name of the lock, semaphore, condition or queue',
-    cell: (r) => r.name,
-    numeric: false,
-  },
-  { key: 'type', header: 'Kind', title: 'Kind of object', cell: (r) => r.typeWord, numeric: false },
-  {
-    key: 'acquisitions',
-    header: 'Acq.',
-    title: 'Acquisitions (locks) or gets (queues)',
-    cell: (r) => String(r.acquisitions),
-    numeric: true,
-  },
-  {
-    key: 'waitShare',
-    header: 'Waited',
-    title: 'Share of acquisitions that had to wait',
-    cell: (r) => `${Math.round(r.waitShare * 100)}%`,
-    numeric: true,
-  },
-  {
-    key: 'waitTotal',
-    header: 'Wait total',
-    title: 'Total time spent waiting',
-    cell: (r) => dur(r.wait.total, r.wait.count),
-    numeric: true,
-  },
-  {
-    key: 'waitP50',
-    header: 'Wait p50',
-    title: 'Median wait',
-    cell: (r) => dur(r.wait.p50, r.wait.count),
-    numeric: true,
-  },
-  {
-    key: 'waitP95',
-    header: 'Wait p95',
-    title: '95th percentile wait',
-    cell: (r) => dur(r.wait.p95, r.wait.count),
-    numeric: true,
-  },
-  {
-    key: 'waitMax',
-    header: 'Wait max',
-    title: 'Longest wait',
-    cell: (r) => dur(r.wait.max, r.wait.count),
-    numeric: true,
-  },
-  {
-    key: 'holdTotal',
-    header: 'Hold total',
-    title: 'Total time held',
-    cell: (r) => dur(r.hold.total, r.hold.count),
-    numeric: true,
-  },
-  {
-    key: 'holdP50',
-    header: 'Hold p50',
-    title: 'Median hold',
-    cell: (r) => dur(r.hold.p50, r.hold.count),
-    numeric: true,
-  },
-  {
-    key: 'holdP95',
-    header: 'Hold p95',
-    title: '95th percentile hold',
-    cell: (r) => dur(r.hold.p95, r.hold.count),
-    numeric: true,
-  },
-  {
-    key: 'holdMax',
-    header: 'Hold max',
-    title: 'Longest hold',
-    cell: (r) => dur(r.hold.max, r.hold.count),
-    numeric: true,
-  },
-  { key: 'convoy', header: 'Convoy', title: 'Most waiters at once', cell: (r) => String(r.convoy), numeric: true },
-  {
-    key: 'processes',
-    header: 'Procs',
-    title: 'Processes that used it',
-    cell: (r) => String(r.pids.length),
-    numeric: true,
-  },
+  col('name', 'Object', 'Name of the lock, semaphore, condition or queue', (r) => r.name, false),
+  col('type', 'Kind', 'Kind of object', (r) => r.typeWord, false),
+  col('acquisitions', 'Acq.', 'Acquisitions (locks) or gets (queues)', (r) => String(r.acquisitions)),
+  col('waitShare', 'Waited', 'Share of acquisitions that had to wait', (r) => `${Math.round(r.waitShare * 100)}%`),
+  stat('waitTotal', 'Wait total', 'Total time spent waiting', 'wait', 'total'),
+  stat('waitP50', 'Wait p50', 'Median wait', 'wait', 'p50'),
+  stat('waitP95', 'Wait p95', '95th percentile wait', 'wait', 'p95'),
+  stat('waitMax', 'Wait max', 'Longest wait', 'wait', 'max'),
+  stat('holdTotal', 'Hold total', 'Total time held', 'hold', 'total'),
+  stat('holdP50', 'Hold p50', 'Median hold', 'hold', 'p50'),
+  stat('holdP95', 'Hold p95', '95th percentile hold', 'hold', 'p95'),
+  stat('holdMax', 'Hold max', 'Longest hold', 'hold', 'max'),
+  col('convoy', 'Convoy', 'Most waiters at once', (r) => String(r.convoy)),
+  col('processes', 'Procs', 'Processes that used it', (r) => String(r.pids.length)),
 ];
 
 /** A span to highlight: lane and [start, end] in relative ns. */

@@ -58,3 +58,27 @@ test('breakdown and why-waiting text for the waiting process', () => {
   assert.deepEqual(lines[1], ['Held by', 'process 2, 20 ms – 100 ms, taken at a.py:5:5']);
   assert.deepEqual(lines[lines.length - 1], ['Released by', 'process 2 at 100 ms']);
 });
+
+test('every contention column: its header, sort key and the cell of the contended lock', () => {
+  const { store, facts } = contended();
+  const [row] = contentionTable(store, facts);
+  assert.deepEqual(
+    COLUMNS.map((c) => [c.key, c.header, c.numeric, c.cell(row)]),
+    [
+      ['name', 'Object', false, 'L'],
+      ['type', 'Kind', false, 'lock'],
+      ['acquisitions', 'Acq.', true, '2'],
+      ['waitShare', 'Waited', true, '50%'],
+      ['waitTotal', 'Wait total', true, '80 ms'],
+      ['waitP50', 'Wait p50', true, '80 ms'],
+      ['waitP95', 'Wait p95', true, '80 ms'],
+      ['waitMax', 'Wait max', true, '80 ms'],
+      ['holdTotal', 'Hold total', true, '130 ms'],
+      ['holdP50', 'Hold p50', true, '30 ms'],
+      ['holdP95', 'Hold p95', true, '100 ms'],
+      ['holdMax', 'Hold max', true, '100 ms'],
+      ['convoy', 'Convoy', true, '1'],
+      ['processes', 'Procs', true, '2'],
+    ],
+  );
+});
