@@ -25,7 +25,7 @@ test('the panel may ask to open a bundled sample, and nothing else', () => {
   const hostile: unknown[] = [
     { type: 'sample/open', id: '../../../etc/passwd' },
     { type: 'sample/open', id: 'samples/python/../../package.json' },
-    { type: 'sample/open', id: '/work/samples/python/07_lock_counter.py' },
+    { type: 'sample/open', id: '/opt/lens/samples/python/07_lock_counter.py' },
     { type: 'sample/open', id: 'samples/python/07_lock_counter.py ' },
     { type: 'sample/open', id: 'SAMPLES/PYTHON/07_LOCK_COUNTER.PY' },
     { type: 'sample/open', id: 'samples/python/99_nope.py' },
