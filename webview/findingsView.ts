@@ -54,11 +54,25 @@ export class FindingsView {
     this.el.querySelector('.critical-toggle')?.setAttribute('aria-pressed', 'false');
   }
 
-  /** Shows `f` (null: no trace); re-rendered only when the words change, so focus stays put. */
+  /**
+   * Shows `f` (null: no trace); re-rendered only when the words change. A control that had the
+   * keyboard focus gets it back after the rebuild when a control with the same key (row key and
+   * source line, sample or toggle) is still there, so a live run does not throw the focus away.
+   */
   render(f: Findings | null): void {
     const sig = JSON.stringify(f && { ...f, criticalBoxes: f.criticalBoxes.length });
     if (sig === this.sig) return;
     this.sig = sig;
+    const active = document.activeElement;
+    const focused = active instanceof HTMLElement && this.el.contains(active) ? active.dataset.focus : undefined;
+    this.build(f);
+    if (focused === undefined) return;
+    for (const e of this.el.querySelectorAll<HTMLElement>('[data-focus]')) {
+      if (e.dataset.focus === focused) return e.focus({ preventScroll: true });
+    }
+  }
+
+  private build(f: Findings | null): void {
     if (!f) {
       this.el.replaceChildren(el('p', 'findings-empty', 'No findings in this run.'));
       return;
@@ -73,6 +87,7 @@ export class FindingsView {
     const h = el('h3', '', 'Critical path');
     const toggle = el('button', 'critical-toggle', 'Highlight in chart');
     toggle.title = 'Box the spans of the critical path in the chart';
+    toggle.dataset.focus = 'critical-toggle';
     toggle.setAttribute('aria-pressed', String(this.critical));
     toggle.disabled = f.criticalBoxes.length === 0;
     toggle.addEventListener('click', () => {
@@ -121,6 +136,7 @@ export class FindingsView {
           const b = el('button', 'link source-link', shortLoc(loc));
           b.title = `Open ${loc}`;
           b.dataset.loc = loc;
+          b.dataset.focus = `${r.key}|loc|${loc}`;
           b.addEventListener('click', () => this.actions.reveal(loc));
           links.append(...(i ? [', ', b] : [b]));
         });
@@ -131,6 +147,7 @@ export class FindingsView {
           const b = el('button', 'link sample-link', r.sample);
           b.title = `Open the sample ${r.sample}, which shows the fix`;
           b.dataset.sample = r.sample;
+          b.dataset.focus = `${r.key}|sample`;
           b.addEventListener('click', () => this.actions.openSample(r.sample));
           links.append(b);
         } else links.append(el('code', 'sample-path', r.sample));

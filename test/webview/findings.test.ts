@@ -9,9 +9,10 @@ import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { Chunk } from '../../common/protocol';
 import { fieldNames, RecordEncoder } from '../../common/wire';
+import { Kind } from '../../common/schema';
 import { Cat, ObjType, Role, TraceBuilder } from '../unit/analysis-trace';
 import { launchBrowser, lens, openPanel, SHOTS, type OpenPanel } from './browser';
-import { FIXTURE, fixtureChunks } from './synthTrace';
+import { FIXTURE, fixtureChunks, T0 } from './synthTrace';
 
 let browser: Browser;
 let panel: OpenPanel;
@@ -188,8 +189,8 @@ interface FakeHost {
   posted: { type: string; id?: string }[];
 }
 
-/** The panel with a stand-in for VS Code's webview API (as in vscodeHost.test.ts), fed the fixture. */
-async function openInFakeVsCode(): Promise<Page> {
+/** The panel with a stand-in for VS Code's webview API (as in vscodeHost.test.ts), fed the fixture; the run is `phase`. */
+async function openInFakeVsCode(phase: 'running' | 'ended' = 'ended'): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
   await page.addInitScript(`
     const host = { posted: [] };
@@ -204,7 +205,9 @@ async function openInFakeVsCode(): Promise<Page> {
     const post = (data) => window.dispatchEvent(new MessageEvent('message', { data }));
     post({ type: 'trace/reset', title: 'fixture.py' });
     post({ type: 'trace/append', chunks: chunks.map((c) => ({ conn: c.conn, bytes: new Uint8Array(c.bytes) })) });
-    post({ type: 'run/state', phase: 'ended', message: 'exited with code 0', exitCode: 0, canStop: false, canRerun: true });
+    post(${JSON.stringify(phase)} === 'ended'
+      ? { type: 'run/state', phase: 'ended', message: 'exited with code 0', exitCode: 0, canStop: false, canRerun: true }
+      : { type: 'run/state', phase: 'running', message: 'running', canStop: true, canRerun: false });
   })()`);
   await page.waitForFunction(() => (window as unknown as { __lens: { rows: unknown[] } }).__lens.rows.length > 0);
   return page;
@@ -254,6 +257,46 @@ test('a chart/focus from the host zooms to the wait, selects it and shows why it
         'That wait is not in the trace this panel shows.',
     );
     assert.deepEqual(((await lens(page)).focus ?? { start: 0 }).start, a);
+  } finally {
+    await page.close();
+  }
+});
+
+test('during a live run a focused source-line button keeps the keyboard focus when the findings change', async () => {
+  const page = await openInFakeVsCode('running');
+  try {
+    await showFindings(page);
+    const key = 'lint:lock-held-across-wait:0|loc|fixture.py:25:13';
+    const button = page.locator(`.findings-list button.source-link[data-focus="${key}"]`);
+    await button.focus();
+    const focused = (): Promise<string | undefined> =>
+      page.evaluate(() => (document.activeElement as HTMLElement | null)?.dataset.focus);
+    assert.equal(await focused(), key);
+    // A new process holds the same lock across another sleep: a second lint row appears.
+    const w = new RecordEncoder();
+    const t = (ms: number): number => T0 + ms * 1e6;
+    w.add(Kind.ProcStart, t(900), 500, 0, [100, 'late', Role.Process]);
+    w.add(Kind.Begin, t(900), 500, 0, [1, Cat.Hold, 'counter_lock', '', FIXTURE.lock, 'fixture.py:50:9']);
+    w.add(Kind.Begin, t(910), 500, 0, [2, Cat.Sleep, 'sleep', '', '', 'fixture.py:51:13']);
+    w.add(Kind.End, t(960), 500, 0, [2, 0]);
+    w.add(Kind.End, t(970), 500, 0, [1, 0]);
+    const bytes = Array.from(w.take());
+    await page.evaluate(`window.dispatchEvent(new MessageEvent('message', { data: {
+      type: 'trace/append', chunks: [{ conn: 50, bytes: new Uint8Array(${JSON.stringify(bytes)}) }] } }))`);
+    // While live the pane recomputes at most every 250 ms, on the next message: keep the stream going.
+    for (let i = 0; i < 100 && (await page.locator('.findings-list li.finding').count()) < 2; i++) {
+      await page.evaluate(
+        `window.dispatchEvent(new MessageEvent('message', { data: { type: 'trace/append', chunks: [] } }))`,
+      );
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(await page.locator('.findings-list li.finding').count(), 2);
+    const rebuilt = await page.evaluate(() => document.querySelectorAll('.findings-list button.source-link').length);
+    assert.equal(rebuilt, 2);
+    assert.equal(await focused(), key, 'the button with the same key has the focus after the rebuild');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => (globalThis as unknown as { __host: FakeHost }).__host.posted.length === 2);
+    assert.deepEqual((await posted(page))[1], { type: 'source/reveal', loc: 'fixture.py:25:13' });
   } finally {
     await page.close();
   }
