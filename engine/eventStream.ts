@@ -4,6 +4,7 @@
  * decoded cleanly. After an error the stream is finished; what was decoded before it is kept.
  */
 import { Kind, type TraceEvent } from '../common/schema';
+import { concatBytes } from '../common/bytes';
 import { MAX_RECORD_BYTES, WireDecoder, WireError, fieldTypes } from '../common/wire';
 
 /** Result of feeding bytes: the clean whole records (possibly empty) and, if the stream broke, why. */
@@ -39,12 +40,7 @@ export class EventStream {
   /** Feeds the next bytes of the connection. */
   push(chunk: Uint8Array): StreamPush {
     if (this.broken) return { keep: new Uint8Array(0), error: 'stream already broken' };
-    let data = chunk;
-    if (this.pending.length > 0) {
-      data = new Uint8Array(this.pending.length + chunk.length);
-      data.set(this.pending);
-      data.set(chunk, this.pending.length);
-    }
+    const data = concatBytes(this.pending, chunk);
     const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
     let whole = 0;
     let error: string | undefined;

@@ -1,4 +1,5 @@
 /** Splits a raw byte stream (a process's stdout or stderr) into text lines, whatever bytes it carries. */
+import { concatBytes } from '../common/bytes';
 
 /** Longest line kept whole; longer runs without a newline are cut into lines of this many bytes. */
 export const MAX_LINE_BYTES = 64 * 1024;
@@ -16,12 +17,7 @@ export class LineSplitter {
 
   /** Takes the next bytes of the stream. */
   push(chunk: Uint8Array): void {
-    let data = chunk;
-    if (this.pending.length > 0) {
-      data = new Uint8Array(this.pending.length + chunk.length);
-      data.set(this.pending);
-      data.set(chunk, this.pending.length);
-    }
+    const data = concatBytes(this.pending, chunk);
     let start = 0;
     for (;;) {
       const nl = data.indexOf(10, start);
