@@ -67,9 +67,7 @@ export class FindingsView {
     const focused = active instanceof HTMLElement && this.el.contains(active) ? active.dataset.focus : undefined;
     this.build(f);
     if (focused === undefined) return;
-    for (const e of this.el.querySelectorAll<HTMLElement>('[data-focus]')) {
-      if (e.dataset.focus === focused) return e.focus({ preventScroll: true });
-    }
+    this.el.querySelector<HTMLElement>(`[data-focus="${CSS.escape(focused)}"]`)?.focus({ preventScroll: true });
   }
 
   private build(f: Findings | null): void {
