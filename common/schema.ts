@@ -2,7 +2,8 @@
  * The one versioned event schema. Every runtime (Node, Python) writes these records, the collector
  * decodes them, and the trace store keeps them. Field layouts live in `RECORD_FIELDS`; the binary
  * codec (`wire.ts`) and the Python writer follow that table, so add fields only at the end of a
- * record and bump `SCHEMA_VERSION`.
+ * record and bump `SCHEMA_VERSION` — unless the field is listed in `OPTIONAL_FROM`, which readers
+ * accept absent (old traces and writers still decode).
  */
 
 /** Version of the record layouts below; sent in every `hello`. */
@@ -260,12 +261,21 @@ export const RECORD_FIELDS = {
   [Kind.RunStart]: [
     ['snippet', 'str'],
     ['runtime', 'str'],
+    /** Cores of the machine that ran the snippet (`os.availableParallelism()`); 0 = unknown (absent in older traces). */
+    ['cores', 'u32'],
   ],
   [Kind.RunEnd]: [
     ['reason', 'str'],
     ['code', 'i32'],
   ],
 } as const satisfies Record<number, readonly (readonly [string, FieldType])[]>;
+
+/**
+ * Per kind, the index of its first field that may be absent: a record that ends before it decodes
+ * with 0 (numbers) or '' (strings) there. Fields added after traces were saved go here instead of
+ * bumping `SCHEMA_VERSION`; only the runner writes `RunStart`, so no runtime has to change.
+ */
+export const OPTIONAL_FROM: Partial<Record<Kind, number>> = { [Kind.RunStart]: 2 };
 
 /** Highest kind number in use. */
 export const MAX_KIND = Kind.RunEnd;

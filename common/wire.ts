@@ -7,7 +7,7 @@
  * Little-endian. `f64` 8 bytes, `i32`/`u32`/`str` 4 bytes, `text` u32 byte length + UTF-8.
  * The Node recorder, the Python hook and the collector all follow this one description.
  */
-import { Kind, MAX_KIND, RECORD_FIELDS, type FieldType, type TraceEvent } from './schema';
+import { Kind, MAX_KIND, OPTIONAL_FROM, RECORD_FIELDS, type FieldType, type TraceEvent } from './schema';
 import { utf8Decode, utf8Encode, utf8Length } from './utf8';
 
 /** Bytes of the record header common to all kinds but StrDef (t, pid, tid). */
@@ -223,8 +223,14 @@ export class WireDecoder {
       tid: view.getInt32(off + 12, true),
     };
     off += HEADER_BYTES;
+    const optional = OPTIONAL_FROM[kind as Kind] ?? types.length;
     for (let i = 0; i < types.length; i++) {
       const ty = types[i];
+      if (off === end && i >= optional) {
+        // Written before this field existed.
+        ev[names[i]] = ty === 'str' || ty === 'text' ? '' : 0;
+        continue;
+      }
       if (ty === 'f64') {
         need(8);
         ev[names[i]] = view.getFloat64(off, true);

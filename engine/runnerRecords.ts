@@ -1,4 +1,5 @@
 /** Connection 0 of every run: the records the runner writes itself (run start/end, samples, root output, exits). */
+import { availableParallelism } from 'node:os';
 import type { Chunk } from '../common/protocol';
 import { Kind, Stream } from '../common/schema';
 import { RecordEncoder } from '../common/wire';
@@ -14,9 +15,9 @@ export class RunnerRecords {
 
   constructor(private readonly emit: (c: Chunk) => void) {}
 
-  /** The run started. */
+  /** The run started, on this machine with its core count (which the analyses compare busy processes with). */
   runStart(t: number, snippet: string, runtime: string): void {
-    this.enc.add(Kind.RunStart, t, 0, 0, [snippet, runtime]);
+    this.enc.add(Kind.RunStart, t, 0, 0, [snippet, runtime, availableParallelism()]);
     this.flush();
   }
 

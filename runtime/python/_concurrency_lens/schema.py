@@ -29,7 +29,7 @@ RECORD_FIELDS = {
     21: ('Mark', [('name', 'str')]),
     22: ('Error', [('message', 'text'), ('stack', 'text')]),
     23: ('Aggregate', [('obj', 'str'), ('what', 'u32'), ('count', 'u32'), ('since', 'f64')]),
-    24: ('RunStart', [('snippet', 'str'), ('runtime', 'str')]),
+    24: ('RunStart', [('snippet', 'str'), ('runtime', 'str'), ('cores', 'u32')]),
     25: ('RunEnd', [('reason', 'str'), ('code', 'i32')]),
 }
 
