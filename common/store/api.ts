@@ -174,8 +174,11 @@ export interface TraceView {
   output(): readonly OutputLine[];
   marks(): readonly { lane: number; t: number; name: string }[];
   errors(): readonly { lane: number; t: number; message: string; stack: string }[];
-  /** Run-level facts written by the runner. */
-  run(): { snippet: string; runtime: string; endReason: string; exitCode: number; end: number };
+  /**
+   * Run-level facts written by the runner. `cores`: of the machine that ran the snippet, 0 or absent
+   * when the trace does not say (older traces, built ones).
+   */
+  run(): { snippet: string; runtime: string; endReason: string; exitCode: number; end: number; cores?: number };
   /**
    * Calls `fn` with the index of each closed span of `lane` that overlaps [t0, t1], in start order,
    * skipping blocks of spans that ended before t0. Faster than walking `spanRange`, whose range starts

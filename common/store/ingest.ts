@@ -22,6 +22,8 @@ export interface RunFacts {
   endReason: string;
   exitCode: number;
   end: number;
+  /** Cores of the machine that ran the snippet; 0 when the trace does not say. */
+  cores: number;
 }
 
 /** Waits that count as waiters of the lock named in their `obj`. */
@@ -57,7 +59,7 @@ export class TraceTables {
   readonly lines = new OutputLines();
   readonly markList: { lane: number; t: number; name: string }[] = [];
   readonly errorList: { lane: number; t: number; message: string; stack: string }[] = [];
-  readonly facts: RunFacts = { snippet: '', runtime: '', endReason: '', exitCode: NaN, end: NaN };
+  readonly facts: RunFacts = { snippet: '', runtime: '', endReason: '', exitCode: NaN, end: NaN, cores: 0 };
   /** Per lane, the last closed lock wait not yet matched to an acquire. */
   private readonly lastLockWait: ({ obj: number; start: number } | undefined)[] = [];
   /** Whether `origin` came from a RunStart (and so stays). */
@@ -171,6 +173,7 @@ export class TraceTables {
       case Kind.RunStart:
         this.facts.snippet = e.snippet;
         this.facts.runtime = e.runtime;
+        this.facts.cores = e.cores;
         break;
       case Kind.RunEnd:
         this.facts.endReason = e.reason;

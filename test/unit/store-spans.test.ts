@@ -135,7 +135,14 @@ test('run end closes what is still open; a process exit that arrives later still
   s.ingest({ conn: 1, bytes: child.enc.take() });
   assert.equal(s.lanes()[0].end, 9);
   assert.equal(s.lanes()[0].signal, 'SIGKILL');
-  assert.deepEqual(s.run(), { snippet: 'snip.ts', runtime: 'node', endReason: 'stopped', exitCode: 143, end: 10 });
+  assert.deepEqual(s.run(), {
+    snippet: 'snip.ts',
+    runtime: 'node',
+    endReason: 'stopped',
+    exitCode: 143,
+    end: 10,
+    cores: 0,
+  });
 });
 
 test('the lane tree nests children under parents and threads under their process', () => {

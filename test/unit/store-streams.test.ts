@@ -72,7 +72,7 @@ test('output is split into lines; partial writes join the open line', () => {
   at(Kind.Output, 2, 4, 0, [2, 'err\r\n']);
   at(Kind.Output, 3, 4, 0, [1, 'c\n']);
   at(Kind.Output, 4, 4, 0, [1, '.']);
-  at(Kind.RunStart, 0, 0, 0, ['snip.ts', 'node']);
+  at(Kind.RunStart, 0, 0, 0, ['snip.ts', 'node', 6]);
   at(Kind.RunEnd, 9, 0, 0, ['exit', 3]);
   const s = new TraceStore();
   s.ingest({ conn: 0, bytes: enc.take() });
@@ -85,7 +85,7 @@ test('output is split into lines; partial writes join the open line', () => {
       [1, '.'],
     ],
   );
-  assert.deepEqual(s.run(), { snippet: 'snip.ts', runtime: 'node', endReason: 'exit', exitCode: 3, end: 9 });
+  assert.deepEqual(s.run(), { snippet: 'snip.ts', runtime: 'node', endReason: 'exit', exitCode: 3, end: 9, cores: 6 });
 });
 
 test('a RunStart that arrives after other records still fixes time 0', () => {
