@@ -6,6 +6,7 @@
  */
 import { breakdown } from '../common/analysis/breakdown';
 import { contentionTable, type ContentionRow } from '../common/analysis/contention';
+import { runCores } from '../common/analysis/efficiency';
 import type { LockOrderInversion } from '../common/analysis/lockOrder';
 import { whyWaiting } from '../common/analysis/whyWaiting';
 import type { TraceStore } from '../common/store';
@@ -184,7 +185,8 @@ export class AnalysisPanes {
     if (this.chart.live && at - this.findingsAt < Math.max(250, 4 * this.findingsMs)) return;
     this.findingsKey = key;
     this.findingsAt = at;
-    const f = findingsOf(st, { cores: navigator.hardwareConcurrency || 1, inversions: this.host.inversions() });
+    const cores = runCores(st, navigator.hardwareConcurrency || 1);
+    const f = findingsOf(st, { ...cores, inversions: this.host.inversions() });
     this.findingsMs = performance.now() - at;
     this.shown = f;
     this.findings.render(f);

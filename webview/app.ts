@@ -6,6 +6,7 @@
 import type { ChartFocus, RunPhase, ToPanel } from '../common/protocol';
 import { TraceStore } from '../common/store';
 import { Chart, type ChartState } from './chart';
+import { runCores } from '../common/analysis/efficiency';
 import { AnalysisPanes } from './analysisPanes';
 import { DeadlockBanner, marksOf } from './deadlockBanner';
 import { locateFocus, windowAround } from './focusSpan';
@@ -271,13 +272,15 @@ export class PanelApp {
         this.summaryVersion = st.version;
         this.summaryAt = at;
         const m = summarize(st);
-        const cores = navigator.hardwareConcurrency || 1;
+        // The cores of the machine that ran it (the viewer's may differ: Remote-SSH, saved traces).
+        const { cores, coresLocal } = runCores(st, navigator.hardwareConcurrency || 1);
+        const of = coresLocal ? `${cores} core${cores === 1 ? '' : 's'} of this machine` : String(cores);
         const cpu = Number.isNaN(m.busyCores) ? '–' : `${m.busyCores.toFixed(2)} cores`;
         const parts: [string, string, string][] = [
           ['wall ', formatDuration(m.wall), ''],
           ['', String(m.processes), m.threads ? ` processes · ${m.threads} threads` : ' processes'],
           ['tasks ', `${m.tasksDone}/${m.tasks}`, ''],
-          ['CPU ', cpu, Number.isNaN(m.busyCores) ? '' : ` (${Math.round((100 * m.busyCores) / cores)}% of ${cores})`],
+          ['CPU ', cpu, Number.isNaN(m.busyCores) ? '' : ` (${Math.round((100 * m.busyCores) / cores)}% of ${of})`],
           ['speed-up ', Number.isNaN(m.speedup) ? '–' : `${m.speedup.toFixed(2)}×`, ' vs serial'],
         ];
         this.shell.summary.replaceChildren(

@@ -78,15 +78,19 @@ export function hasFindings(f: Findings): boolean {
   return f.limiters.length + f.lints.length + f.inversions.length > 0;
 }
 
-/** Computes the pane's contents for the whole trace; `inversions` come from the live deadlock detector. */
+/**
+ * Computes the pane's contents for the whole trace; `inversions` come from the live deadlock detector,
+ * `cores` from `runCores` (the run's machine, else this one's with `coresLocal`).
+ */
 export function findingsOf(
   view: TraceView,
-  opts: { cores: number; inversions: readonly LockOrderInversion[] },
+  opts: { cores: number; coresLocal?: boolean; inversions: readonly LockOrderInversion[] },
 ): Findings {
   const facts = factsOf(view);
   const table = contentionTable(view, facts);
-  const eff = efficiency(view, { cores: opts.cores, contention: table }, facts);
-  const lints = lint(view, { cores: opts.cores, contention: table, efficiency: eff }, facts);
+  const { cores, coresLocal } = opts;
+  const eff = efficiency(view, { cores, coresLocal, contention: table }, facts);
+  const lints = lint(view, { cores, coresLocal, contention: table, efficiency: eff }, facts);
   // Uneven chunks and oversubscription are both a limiter and a lint: shown once, as the limiter.
   const asLint = new Map(lints.map((l) => [l.id as string, l]));
   const limiters = eff.limiters.map((l): FindingRow => {

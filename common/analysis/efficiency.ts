@@ -40,14 +40,25 @@ export interface Efficiency {
   summary: string;
 }
 
-/** Options: the machine's core count (the host passes `os.availableParallelism()`). */
+/** Options: the core count of the machine that ran the snippet (see `runCores`). */
 export interface EfficiencyOptions {
   cores: number;
+  /** `cores` is the viewer's machine's count because the trace does not say: the words say "of this machine". */
+  coresLocal?: boolean;
   /** The whole-run contention table, if already computed. */
   contention?: ContentionRow[];
 }
 
 const BUCKETS = 1000;
+
+/**
+ * Cores to compare busy processes with: those of the machine that ran the snippet when the trace
+ * says (the runner records them), else `local` (the viewer's machine), marked `coresLocal`.
+ */
+export function runCores(view: TraceView, local: number): { cores: number; coresLocal: boolean } {
+  const n = view.run().cores ?? 0;
+  return n > 0 ? { cores: n, coresLocal: false } : { cores: Math.max(1, local), coresLocal: true };
+}
 
 /** Computes speed-up, efficiency and limiters of the whole run. */
 export function efficiency(view: TraceView, opts: EfficiencyOptions, facts?: EventFacts): Efficiency {
@@ -154,7 +165,7 @@ export function efficiency(view: TraceView, opts: EfficiencyOptions, facts?: Eve
       id: 'oversubscription',
       title: 'More busy workers than cores',
       weight: Math.min(1, overBuckets / BUCKETS),
-      evidence: `Up to ${peakBusy} processes were running at once on ${opts.cores} core${opts.cores === 1 ? '' : 's'}, for ${fmtDuration((overBuckets / BUCKETS) * wall)} (${fmtPercent(overBuckets / BUCKETS)} of the run); the extra ones only take turns.`,
+      evidence: `Up to ${peakBusy} processes were running at once on ${opts.cores} core${opts.cores === 1 ? '' : 's'}${opts.coresLocal ? ' of this machine' : ''}, for ${fmtDuration((overBuckets / BUCKETS) * wall)} (${fmtPercent(overBuckets / BUCKETS)} of the run); the extra ones only take turns.`,
       obj: '',
       loc: '',
     });

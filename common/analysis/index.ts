@@ -37,16 +37,17 @@ export interface RunAnalysis {
 /** Runs the table, breakdown, critical path, efficiency and lints. `range` narrows the table and breakdown. */
 export function analyzeRun(
   view: TraceView,
-  opts: { cores: number; range?: TimeRange; facts?: EventFacts },
+  opts: { cores: number; coresLocal?: boolean; range?: TimeRange; facts?: EventFacts },
 ): RunAnalysis {
   const facts = opts.facts ?? factsOf(view);
   const whole = contentionTable(view, facts);
-  const eff = efficiency(view, { cores: opts.cores, contention: whole }, facts);
+  const { cores, coresLocal } = opts;
+  const eff = efficiency(view, { cores, coresLocal, contention: whole }, facts);
   return {
     contention: opts.range ? contentionTable(view, facts, opts.range) : whole,
     breakdown: breakdown(view, opts.range),
     criticalPath: criticalPath(view),
     efficiency: eff,
-    lints: lint(view, { cores: opts.cores, contention: whole, efficiency: eff }, facts),
+    lints: lint(view, { cores, coresLocal, contention: whole, efficiency: eff }, facts),
   };
 }

@@ -37,9 +37,11 @@ export interface Lint {
   at: { lane: number; t0: number; t1: number } | null;
 }
 
-/** Options: cores of the machine (for the oversubscription lint), and results already computed. */
+/** Options: cores of the run's machine (for the oversubscription lint, see `runCores`), and results already computed. */
 export interface LintOptions {
   cores: number;
+  /** `cores` is the viewer's machine's count (the trace does not say). */
+  coresLocal?: boolean;
   contention?: ContentionRow[];
   efficiency?: Efficiency;
 }
@@ -109,7 +111,8 @@ export function lint(view: TraceView, opts: LintOptions, facts?: EventFacts): Li
   }
   const table = opts.contention ?? contentionTable(view, facts);
   lockHeldAcross(ix, table, make);
-  const eff = opts.efficiency ?? efficiency(view, { cores: opts.cores, contention: table }, facts);
+  const eff =
+    opts.efficiency ?? efficiency(view, { cores: opts.cores, coresLocal: opts.coresLocal, contention: table }, facts);
   for (const l of eff.limiters) {
     if (l.id === 'uneven-chunks' || l.id === 'oversubscription') make(l.id, 'info', l.evidence, l.loc, null);
   }

@@ -77,7 +77,15 @@ export interface OwnData {
   schema: number;
   /** Monotonic ns of relative time 0. */
   origin: number;
-  run: { snippet: string; runtime: string; endReason: string; exitCode: number | null; end: number | null };
+  /** `cores`: of the machine that ran the snippet (0 or absent: unknown; absent in older exports). */
+  run: {
+    snippet: string;
+    runtime: string;
+    endReason: string;
+    exitCode: number | null;
+    end: number | null;
+    cores?: number;
+  };
   lanes: LaneFacts[];
   objects: { key: string; type: number; name: string; capacity: number; loc: string; pid: number }[];
   tasks: TaskFacts[];

@@ -94,7 +94,12 @@ export function importOwn(block: unknown, recs: RecordList, warnings: string[]):
   });
   const run = field(o, 'run', 'object', path);
   const rp = `${path}.run`;
-  recs.setFirst(Kind.RunStart, origin, [field(run, 'snippet', 'string', rp), field(run, 'runtime', 'string', rp)]);
+  const cores = run.cores === undefined ? 0 : field(run, 'cores', 'number', rp);
+  recs.setFirst(Kind.RunStart, origin, [
+    field(run, 'snippet', 'string', rp),
+    field(run, 'runtime', 'string', rp),
+    cores,
+  ]);
   const end = field(run, 'end', 'number', rp, true);
   if (end === end) {
     const code = field(run, 'exitCode', 'number', rp, true);

@@ -4,7 +4,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { analyzeRun, type RunAnalysis } from '../../common/analysis';
+import { analyzeRun, runCores, type RunAnalysis } from '../../common/analysis';
 import { toChromeTrace } from '../../common/chrome/export';
 import { startRun, type OutputEvent, type Run, type RunDeadlock, type RunOptions } from '../runner';
 import { servePanel, type PanelServer } from '../server';
@@ -85,7 +85,9 @@ export async function runCommand(c: Extract<Command, { cmd: 'run' }>, io: Io = s
     io.err(`${failed ? 'error: ' : ''}${result.message}${why}\n`);
     const ran = result.reason !== 'error';
     const summary = ran ? summarize(run.store, result.wallNs, cores) : undefined;
-    const analysis: RunAnalysis | undefined = ran ? analyzeRun(run.store, { cores }) : undefined;
+    const analysis: RunAnalysis | undefined = ran
+      ? analyzeRun(run.store, c.cores ? { cores } : runCores(run.store, cores))
+      : undefined;
     const inversions = run.lockOrderInversions();
     if (c.json) {
       const report = jsonReport(run.snippet, exitCode, result, deadlocks, inversions, summary, analysis);

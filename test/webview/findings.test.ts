@@ -189,9 +189,18 @@ interface FakeHost {
   posted: { type: string; id?: string }[];
 }
 
-/** The panel with a stand-in for VS Code's webview API (as in vscodeHost.test.ts), fed the fixture; the run is `phase`. */
-async function openInFakeVsCode(phase: 'running' | 'ended' = 'ended'): Promise<Page> {
+/**
+ * The panel with a stand-in for VS Code's webview API (as in vscodeHost.test.ts), fed `chunks` (the
+ * fixture); the run is `phase`; `cores` stands in for the browser's `navigator.hardwareConcurrency`.
+ */
+async function openInFakeVsCode(
+  phase: 'running' | 'ended' = 'ended',
+  chunks = fixtureChunks(),
+  cores = 0,
+): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
+  if (cores)
+    await page.addInitScript(`Object.defineProperty(navigator, 'hardwareConcurrency', { get: () => ${cores} });`);
   await page.addInitScript(`
     const host = { posted: [] };
     globalThis.__host = host;
@@ -199,9 +208,9 @@ async function openInFakeVsCode(phase: 'running' | 'ended' = 'ended'): Promise<P
   `);
   await page.goto(panel.server.url);
   await page.waitForFunction(() => (globalThis as unknown as { __host?: FakeHost }).__host?.posted.length === 1);
-  const chunks = fixtureChunks().map((c) => ({ conn: c.conn, bytes: Array.from(c.bytes) }));
+  const plain = chunks.map((c) => ({ conn: c.conn, bytes: Array.from(c.bytes) }));
   await page.evaluate(`(() => {
-    const chunks = ${JSON.stringify(chunks)};
+    const chunks = ${JSON.stringify(plain)};
     const post = (data) => window.dispatchEvent(new MessageEvent('message', { data }));
     post({ type: 'trace/reset', title: 'fixture.py' });
     post({ type: 'trace/append', chunks: chunks.map((c) => ({ conn: c.conn, bytes: new Uint8Array(c.bytes) })) });
@@ -299,5 +308,46 @@ test('during a live run a focused source-line button keeps the keyboard focus wh
     assert.deepEqual((await posted(page))[1], { type: 'source/reveal', loc: 'fixture.py:25:13' });
   } finally {
     await page.close();
+  }
+});
+
+test('the panel compares busy processes with the cores of the machine that ran the trace, not the browser\u2019s', async () => {
+  const words = async (page: Page): Promise<[string, string | undefined]> => {
+    await showFindings(page);
+    const limiter = (await texts(page, '.findings-efficiency .finding-title')).find((t) => t.includes('More busy'));
+    return [(await page.textContent('.summary')) ?? '', limiter];
+  };
+  // Recorded on one core, viewed where the browser says 64.
+  const one = await openInFakeVsCode('ended', fixtureChunks(1), 64);
+  try {
+    const [summary, limiter] = await words(one);
+    assert.equal(
+      limiter,
+      'Note More busy workers than cores: Up to 5 processes were running at once on 1 core, for 618 ms (62% of the run); the extra ones only take turns.',
+    );
+    assert.match(summary, /CPU \d\.\d\d cores \(\d+% of 1\)/);
+  } finally {
+    await one.close();
+  }
+  // Recorded on 64 cores, viewed where the browser says 1: nothing was oversubscribed.
+  const many = await openInFakeVsCode('ended', fixtureChunks(64), 1);
+  try {
+    const [summary, limiter] = await words(many);
+    assert.equal(limiter, undefined);
+    assert.match(summary, /\(\d+% of 64\)/);
+  } finally {
+    await many.close();
+  }
+  // A trace that does not say: this machine's count, named as such.
+  const unsaid = await openInFakeVsCode('ended', fixtureChunks(0), 1);
+  try {
+    const [summary, limiter] = await words(unsaid);
+    assert.match(
+      limiter ?? '',
+      /^Note More busy workers than cores: Up to 5 processes were running at once on 1 core of this machine, /,
+    );
+    assert.match(summary, /\(\d+% of 1 core of this machine\)/);
+  } finally {
+    await unsaid.close();
   }
 });

@@ -54,11 +54,14 @@ class Proc {
   }
 }
 
-/** The trace as record streams, one chunk per connection (connection 0 is the runner's). */
-export function fixtureChunks(): Chunk[] {
+/**
+ * The trace as record streams, one chunk per connection (connection 0 is the runner's). `cores`: of
+ * the machine that ran it, in the runner's RunStart (0: not said, as in traces from before the field).
+ */
+export function fixtureChunks(cores = 0): Chunk[] {
   const { lock, queue, pool } = FIXTURE;
   const runner = new Proc(100);
-  runner.rec(Kind.RunStart, 0, ['fixture.py', 'python']);
+  runner.rec(Kind.RunStart, 0, ['fixture.py', 'python', cores]);
 
   const root = new Proc(100);
   root.rec(Kind.ProcStart, 0, [1, 'MainProcess', Role.Root]);
