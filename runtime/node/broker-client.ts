@@ -3,7 +3,6 @@
  * every Thread) connects to the broker's Unix socket, whose path the root puts in the environment
  * before it starts its first child. Frames are a u32 length and a V8-serialised message.
  */
-import { randomBytes } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
 import { createServer, connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -66,7 +65,8 @@ export function serveBroker(): void {
   broker ??= new Broker();
   const b = broker;
   const dir = process.env[ENV.runDir] || tmpdir();
-  const path = join(dir, `broker-${process.pid}-${randomBytes(3).toString('hex')}.sock`);
+  // A name, not a secret (the socket lives in the run's private directory): no need to load node:crypto.
+  const path = join(dir, `broker-${process.pid}-${Math.random().toString(16).slice(2, 8)}.sock`);
   let conns = 0;
   const server = createServer((sock) => {
     const conn = ++conns;

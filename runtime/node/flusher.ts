@@ -1,42 +1,48 @@
 /**
- * The flusher thread of a process: connects to the run's socket, sends the `Hello` line, then every
- * ~10 ms (or when woken) copies the pending bytes of every ring (main thread and Threads) to the
- * socket, and appends a CPU / event-loop sample per lane. If the runner closes the socket, the
- * process kills itself (orphan guard).
+ * The flusher thread of a process, started only when the main thread cannot send its records itself:
+ * a long synchronous stretch, a full ring, a `Thread`, or an exit before the main thread connected.
+ * Every ~10 ms (or when woken) it copies the pending bytes of every ring (main thread and Threads) to
+ * the socket and appends a CPU / event-loop sample per lane. It writes to the main thread's connection
+ * if there is one (same connection, so the per-connection string ids stay valid), else it connects
+ * itself. If the runner closes the socket, the process kills itself (orphan guard).
  */
-import { connect, type Socket } from 'node:net';
+import { connect } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
-import { Kind, SCHEMA_VERSION, type Hello } from '../../common/schema';
-import { writeRecord } from '../../common/wire';
 import { now } from './clock';
-import { Beat, BEAT_MS, Ctl, RingReader, type RingMemory } from './ring';
+import { Outbox, Sampler } from './outbox';
+import { niceThisThread } from './os-thread';
+import { Ctl, RingReader, type RingMemory } from './ring';
 
 /** What the recording process hands to its flusher. */
 export interface FlusherData {
   socket: string;
-  token: string;
+  /** The `Hello` line, sent first if the flusher connects itself. */
+  hello: string;
   pid: number;
   ring: RingMemory;
+  /** The main thread's connected socket, or -1 if the flusher must connect itself. */
+  fd: number;
+  /** Bytes the main thread copied out of the ring but could not send yet. */
+  pending?: Uint8Array;
 }
 
 /** Messages to the flusher: a Thread's ring to drain too, or one to forget once drained. */
 export type FlusherMessage = { add: RingMemory } | { remove: number };
 
+/** Nice value of the flusher thread (0 is the default, 19 the lowest priority). */
+const FLUSHER_NICE = 10;
+
 const data = workerData as FlusherData;
+// It needs little CPU and only has to keep up: on two busy cores its wake-ups must not delay the
+// process's own threads.
+niceThisThread(FLUSHER_NICE);
 const main = new RingReader(data.ring);
 const rings: RingReader[] = [main];
 const removing = new Set<number>();
-const SAMPLE_NS = 10e6;
-/** A lane whose heartbeat is older than this is blocked in synchronous code: its event loop is busy. */
-const STALE_NS = (BEAT_MS + 30) * 1e6;
+const sampler = new Sampler(data.pid);
 
 type WaitAsync = (a: Int32Array, i: number, v: number, ms: number) => { async: boolean; value: unknown };
 const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
-
-let sock: Socket | undefined;
-let writing = false;
-let lastSample = now();
-let lastCpu = process.cpuUsage();
 
 parentPort?.on('message', (m: FlusherMessage) => {
   if ('add' in m) rings.push(new RingReader(m.add));
@@ -44,80 +50,51 @@ parentPort?.on('message', (m: FlusherMessage) => {
 });
 
 function dead(): void {
-  Atomics.store(main.ctl, Ctl.Dead, 1);
   for (const r of rings) Atomics.store(r.ctl, Ctl.Dead, 1);
   Atomics.notify(main.ctl, Ctl.Tail);
   // The runner is gone (or never answered): this process must not outlive it.
   process.kill(data.pid, 'SIGKILL');
 }
 
-function samples(t: number): Buffer | undefined {
-  if (t - lastSample < SAMPLE_NS) return undefined;
-  const cpu = process.cpuUsage();
-  const dt = t - lastSample;
-  const share = ((cpu.user - lastCpu.user + cpu.system - lastCpu.system) * 1e3) / dt;
-  lastSample = t;
-  lastCpu = cpu;
-  const size = 5 + 16 + 16;
-  const buf = Buffer.alloc(size * rings.length);
-  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
-  let off = 0;
-  for (const r of rings) {
-    const stale = t - r.beat[Beat.Time] > STALE_NS;
-    const elu = stale ? 1 : Math.min(1, Math.max(0, r.beat[Beat.Elu]));
-    const laneCpu = r.mem.tid === 0 ? Math.min(1, share) : -1;
-    off = writeRecord(view, buf, off, Kind.Sample, t, data.pid, r.mem.tid, [laneCpu, elu]);
-  }
-  return buf;
-}
-
-function pump(): void {
-  if (!sock || writing) return;
-  const parts: Buffer[] = [];
-  const done: [RingReader, number][] = [];
-  for (const r of rings) {
-    const got = r.take();
-    if (got) {
-      parts.push(got.out);
-      done.push([r, got.end]);
-    }
-  }
-  const s = samples(now());
-  if (s) parts.push(s);
+function pump(out: Outbox): void {
+  const taken = new Set<RingReader>();
   for (const tid of removing) {
     const i = rings.findIndex((r) => r.mem.tid === tid);
-    if (i > 0 && !done.some(([r]) => r === rings[i])) {
-      rings.splice(i, 1);
-      removing.delete(tid);
-    }
+    if (i > 0) taken.add(rings[i]);
   }
-  if (parts.length === 0) return;
-  writing = true;
-  sock.write(parts.length === 1 ? parts[0] : Buffer.concat(parts), (err) => {
-    writing = false;
-    if (err) return;
-    for (const [r, end] of done) r.release(end);
-    if (done.length > 0) pump();
-  });
+  try {
+    if (out.pump(sampler.take(now(), rings))) {
+      // A removed Thread's ring is forgotten once everything it wrote went out.
+      for (const r of taken) {
+        if (Atomics.load(r.ctl, Ctl.Head) !== Atomics.load(r.ctl, Ctl.Tail)) continue;
+        rings.splice(rings.indexOf(r), 1);
+        removing.delete(r.mem.tid);
+      }
+    }
+  } catch {
+    dead();
+  }
 }
 
-async function loop(): Promise<void> {
+async function loop(out: Outbox): Promise<void> {
   for (;;) {
     const seen = Atomics.load(main.ctl, Ctl.Wake);
-    pump();
+    pump(out);
     const w = waitAsync(main.ctl, Ctl.Wake, seen, 10);
     if (w.async) await w.value;
   }
 }
 
-const s = connect(data.socket);
-s.on('connect', () => {
-  const hello: Hello = { token: data.token, schema: SCHEMA_VERSION, pid: data.pid, runtime: 'node', channel: 'events' };
-  s.write(JSON.stringify(hello) + '\n');
-  sock = s;
-  void loop();
-});
-s.on('error', () => undefined);
-s.on('close', dead);
-// Anything the runner sends is ignored; reading keeps the 'close' event coming.
-s.resume();
+const pending = data.pending ? Buffer.from(data.pending) : undefined;
+if (data.fd >= 0) void loop(new Outbox(data.fd, rings, pending));
+else {
+  const s = connect(data.socket);
+  s.on('connect', () => {
+    const fd = (s as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
+    void loop(new Outbox(fd, rings, Buffer.from(data.hello + '\n')));
+  });
+  s.on('error', () => undefined);
+  s.on('close', dead);
+  // Anything the runner sends is ignored; reading keeps the 'close' event coming.
+  s.resume();
+}

@@ -6,6 +6,7 @@
 import { Cat, Kind, Status } from '../../common/schema';
 import { now } from './clock';
 import { lookupExport } from './context';
+import { flushIfDue } from './main-flush';
 import { rec } from './recorder';
 import { jsonSafe, pack, unpack } from './share';
 
@@ -144,6 +145,7 @@ export function servePool(): void {
     while (queue.length > 0) {
       const pending = runOne(queue.shift()!);
       if (pending) await pending;
+      flushIfDue();
       // Running out: send the results now, so the pool's next tasks travel while the last one runs.
       if (queue.length <= 1) flush();
     }

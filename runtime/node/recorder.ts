@@ -14,19 +14,26 @@ export class Recorder {
   enabled = false;
   pid = process.pid;
   tid = 0;
-  private ring: RingWriter | undefined;
+  /** This thread's ring, once attached. */
+  ring: RingWriter | undefined;
+  /** A record written after this time (ns) calls `onLate`: the main thread has not flushed for too long. */
+  lateAfter = Infinity;
+  onLate: (() => void) | undefined;
+  /** Sends what is recorded at exit, if this thread sends its ring itself (the main thread). */
+  drainHook: ((ms: number) => boolean) | undefined;
   private readonly ids = new Map<string, number>([['', 0]]);
   private nextId = 1;
   private nextSpan = 1;
   private beatTimer: NodeJS.Timeout | undefined;
 
-  /** Starts recording into `mem`. */
-  attach(mem: RingMemory, pid: number, strBase: number): void {
+  /** Starts recording into `mem`; `heartbeat` false if the caller keeps the ring's heartbeat itself. */
+  attach(mem: RingMemory, pid: number, strBase: number, heartbeat = true): void {
     this.ring = new RingWriter(mem);
     this.pid = pid;
     this.tid = mem.tid;
     this.nextId = strBase + 1;
     this.enabled = true;
+    if (!heartbeat) return;
     let elu = performance.eventLoopUtilization();
     const beat = this.ring.beat;
     beat[Beat.Time] = now();
@@ -41,6 +48,7 @@ export class Recorder {
   /** Sends everything recorded so far, blocking at most `ms`; used at exit. */
   drain(ms: number): boolean {
     if (this.beatTimer) clearInterval(this.beatTimer);
+    if (this.drainHook) return this.drainHook(ms);
     return this.ring ? this.ring.drain(ms) : true;
   }
 
@@ -62,7 +70,9 @@ export class Recorder {
     const size = recordSize(kind, values);
     const at = ring.reserve(size);
     if (at < 0) return;
-    ring.commit(writeRecord(ring.view, ring.bytes, at, kind, t || now(), pid, this.tid, values));
+    const time = t || now();
+    ring.commit(writeRecord(ring.view, ring.bytes, at, kind, time, pid, this.tid, values));
+    if (time > this.lateAfter) this.onLate?.();
   }
 
   /**
@@ -76,9 +86,10 @@ export class Recorder {
     const at = ring.reserve(size);
     if (at < 0) return;
     const v = ring.view;
+    const t = now();
     v.setUint32(at, size, true);
     v.setUint8(at + 4, kind);
-    v.setFloat64(at + 5, now(), true);
+    v.setFloat64(at + 5, t, true);
     v.setInt32(at + 13, this.pid, true);
     v.setInt32(at + 17, this.tid, true);
     v.setInt32(at + 21, a, true);
@@ -88,6 +99,7 @@ export class Recorder {
     if (n > 4) v.setInt32(at + 37, e, true);
     if (n > 5) v.setInt32(at + 41, f, true);
     ring.commit(at + size);
+    if (t > this.lateAfter) this.onLate?.();
   }
 
   /** Opens a span and returns its id (0 when not recording). */

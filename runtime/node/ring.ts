@@ -55,6 +55,8 @@ export class RingWriter {
   readonly beat: Float64Array;
   private head = 0;
   private readonly cap: number;
+  /** Called when the ring is full, before waiting for room (the main thread starts its flusher there). */
+  onFull: (() => void) | undefined;
 
   constructor(mem: RingMemory) {
     this.bytes = new Uint8Array(mem.data);
@@ -82,6 +84,7 @@ export class RingWriter {
         Atomics.add(this.ctl, Ctl.Dropped, 1);
         return -1;
       }
+      this.onFull?.();
       this.wake();
       Atomics.wait(this.ctl, Ctl.Tail, tail, 50);
     }
@@ -97,6 +100,11 @@ export class RingWriter {
   wake(): void {
     Atomics.add(this.ctl, Ctl.Wake, 1);
     Atomics.notify(this.ctl, Ctl.Wake);
+  }
+
+  /** Whether everything written so far was taken by the reader. */
+  empty(): boolean {
+    return Atomics.load(this.ctl, Ctl.Tail) === this.head;
   }
 
   /** Blocks until the flusher sent everything written so far, at most `ms`; true if it did. */

@@ -3,41 +3,31 @@
  * output and errors, load the snippet, then run `main` (root), a Process target, or pool tasks.
  */
 import { basename, resolve } from 'node:path';
-import { isMainThread, Worker } from 'node:worker_threads';
+import { isMainThread } from 'node:worker_threads';
 import { ENV, Kind, Role } from '../../common/schema';
 import { syncBroker } from './broker-client';
 import { ctx, lookupExport, type ChildSpec, type TargetSpec } from './context';
-import type { FlusherData } from './flusher';
 import { setLibraryDir } from './location';
+import { startSending } from './main-flush';
 import { captureOutput, flushOutput } from './output';
 import { servePool } from './pool-task';
 import { setCurrentProcess, reportError, runTarget } from './process';
 import { rec } from './recorder';
 import { allocRing } from './ring';
 import { unpack } from './share';
-import { bootThread, setFlusherPost } from './thread';
+import { bootThread } from './thread';
 import { CHILD_ENV } from './spawn';
 
 /** Bytes of each thread's event ring. */
 export const RING_BYTES = 4 << 20;
-let flusher: Worker | undefined;
-
-/** The flusher thread of this process, if recording. */
-export function flusherThread(): Worker | undefined {
-  return flusher;
-}
 
 function startRecording(role: Role): void {
   const socket = process.env[ENV.socket];
   const token = process.env[ENV.token];
   if (!socket || !token) return;
   const ring = allocRing(RING_BYTES, 0);
-  const data: FlusherData = { socket, token, pid: process.pid, ring };
-  flusher = new Worker(resolve(__dirname, 'flusher.js'), { workerData: data, stdout: true, stderr: true });
-  flusher.unref();
-  const f = flusher;
-  setFlusherPost((m) => f.postMessage(m));
-  rec.attach(ring, process.pid, 0);
+  rec.attach(ring, process.pid, 0, false);
+  startSending(ring, socket, token);
   rec.event(Kind.ProcStart, [role === Role.Root ? 0 : process.ppid, ctx.name, role], [1]);
   captureOutput();
 }

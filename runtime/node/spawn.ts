@@ -58,7 +58,6 @@ export function spawnChild(role: Role, name: string): ChildProcess {
   const spec: ChildSpec = { role, name, snippetName: ctx.snippetName };
   const child = fork(ctx.bootJs, [ctx.snippetJs], {
     env: { ...process.env, [CHILD_ENV]: JSON.stringify(spec) },
-    execArgv: ['--enable-source-maps'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     serialization: 'advanced',
   });

@@ -8,6 +8,7 @@ import { Cat, Kind, Status } from '../../common/schema';
 import { serveBroker, syncBroker } from './broker-client';
 import { ctx, exportedName, isRoot, lookupExport } from './context';
 import { callerLocation } from './location';
+import { flusherPost } from './main-flush';
 import { rec } from './recorder';
 import { allocRing, type RingMemory } from './ring';
 import { pack, unpack } from './share';
@@ -93,17 +94,6 @@ export class Thread<A extends unknown[] = unknown[]> {
   isAlive(): boolean {
     return this.#worker !== undefined && this.#code === null;
   }
-}
-
-let post: ((m: unknown) => void) | undefined;
-
-/** Lets the bootstrap say how to reach the flusher thread. */
-export function setFlusherPost(fn: (m: unknown) => void): void {
-  post = fn;
-}
-
-function flusherPost(m: unknown): void {
-  post?.(m);
 }
 
 /** In a worker thread started by `Thread`: set up recording, then run the target once loaded. */

@@ -3,6 +3,7 @@ import { Cat, Status } from '../../common/schema';
 import { now } from './clock';
 import { ctx, isRoot } from './context';
 import { callerLocation } from './location';
+import { willBlock } from './main-flush';
 import { rec } from './recorder';
 
 const cell = new Int32Array(new SharedArrayBuffer(4));
@@ -10,12 +11,14 @@ const cell = new Int32Array(new SharedArrayBuffer(4));
 /** Blocks this thread for `ms` milliseconds (Python's `time.sleep`), recorded as a Sleep span. */
 export function sleep(ms: number): void {
   const span = rec.begin(Cat.Sleep, 'sleep', `${ms} ms`, '', callerLocation());
+  willBlock(ms);
   Atomics.wait(cell, 0, 0, ms);
   rec.end(span, Status.Ok);
 }
 
 /** Spins the CPU for `ms` milliseconds (a stand-in for real computation). */
 export function busy(ms: number): void {
+  willBlock(ms);
   const end = now() + ms * 1e6;
   while (now() < end) {
     // burn

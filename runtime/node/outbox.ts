@@ -1,0 +1,106 @@
+/**
+ * Sending the rings' bytes with synchronous, non-blocking writes to the run's socket (a file
+ * descriptor), from whichever thread pumps: the main thread while it is free, the flusher thread once
+ * one runs. Bytes are copied out of the rings before writing, so a partial write keeps its rest here
+ * and sends it first next time; the byte stream stays whole however writes are cut.
+ */
+import { writeSync } from 'node:fs';
+import { Kind } from '../../common/schema';
+import { writeRecord } from '../../common/wire';
+import { now } from './clock';
+import { Beat, BEAT_MS, type RingReader } from './ring';
+
+/** Period of the `Sample` records. */
+export const SAMPLE_NS = 10e6;
+/** A lane whose heartbeat is older than this is blocked in synchronous code: its event loop is busy. */
+const STALE_NS = (BEAT_MS + 30) * 1e6;
+/** Bytes of one `Sample` record (header, two float fields). */
+const SAMPLE_BYTES = 5 + 16 + 16;
+
+/** Writes as much of `buf` as the socket takes now; returns the bytes written. Throws if the socket is gone. */
+function writeSome(fd: number, buf: Buffer): number {
+  let off = 0;
+  while (off < buf.length) {
+    try {
+      off += writeSync(fd, buf, off, buf.length - off);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'EAGAIN') break;
+      throw e;
+    }
+  }
+  return off;
+}
+
+/** The unsent rest of the last write and the rings to drain into the socket `fd`. */
+export class Outbox {
+  /** Ring ends to release once `pending` is sent (a writer waiting for the flush sees them sent, not just copied). */
+  private taken: [RingReader, number][] = [];
+
+  constructor(
+    readonly fd: number,
+    readonly rings: RingReader[],
+    /** Bytes copied out of the rings (or the Hello line) but not yet taken by the socket. */
+    public pending: Buffer | undefined = undefined,
+  ) {}
+
+  /** Sends what is pending, then everything in the rings plus `extra`; true if nothing is left over. */
+  pump(extra?: Buffer): boolean {
+    if (this.pending && !this.send(this.pending)) return false;
+    const parts: Buffer[] = [];
+    for (const r of this.rings) {
+      const got = r.take();
+      if (!got) continue;
+      parts.push(got.out);
+      this.taken.push([r, got.end]);
+    }
+    if (extra) parts.push(extra);
+    if (parts.length === 0) return true;
+    return this.send(parts.length === 1 ? parts[0] : Buffer.concat(parts));
+  }
+
+  /**
+   * Gives up this outbox for another thread's: frees what was taken from the rings and returns the
+   * unsent bytes, which the new outbox must send first.
+   */
+  handOver(): Buffer | undefined {
+    for (const [r, end] of this.taken) r.release(end);
+    this.taken = [];
+    return this.pending;
+  }
+
+  private send(buf: Buffer): boolean {
+    const n = writeSome(this.fd, buf);
+    this.pending = n < buf.length ? buf.subarray(n) : undefined;
+    if (this.pending) return false;
+    for (const [r, end] of this.taken) r.release(end);
+    this.taken = [];
+    return true;
+  }
+}
+
+/** CPU share and event-loop utilisation per lane, every 10 ms: the `Sample` records of a process. */
+export class Sampler {
+  private last = now();
+  private lastCpu = process.cpuUsage();
+
+  constructor(private readonly pid: number) {}
+
+  /** The samples due at `t` (one per ring's lane), or undefined if the last ones are younger than 10 ms. */
+  take(t: number, rings: readonly RingReader[]): Buffer | undefined {
+    if (t - this.last < SAMPLE_NS) return undefined;
+    const cpu = process.cpuUsage();
+    const share = ((cpu.user - this.lastCpu.user + cpu.system - this.lastCpu.system) * 1e3) / (t - this.last);
+    this.last = t;
+    this.lastCpu = cpu;
+    const buf = Buffer.alloc(SAMPLE_BYTES * rings.length);
+    const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    let off = 0;
+    for (const r of rings) {
+      const stale = t - r.beat[Beat.Time] > STALE_NS;
+      const elu = stale ? 1 : Math.min(1, Math.max(0, r.beat[Beat.Elu]));
+      const laneCpu = r.mem.tid === 0 ? Math.min(1, share) : -1;
+      off = writeRecord(view, buf, off, Kind.Sample, t, this.pid, r.mem.tid, [laneCpu, elu]);
+    }
+    return buf;
+  }
+}
