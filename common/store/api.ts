@@ -117,6 +117,8 @@ export interface Series {
 export interface OutputLine {
   t: number;
   pid: number;
+  /** Thread that wrote (the first part of) the line, 0 for the main thread; absent where a view does not know. */
+  tid?: number;
   stream: number;
   text: string;
 }

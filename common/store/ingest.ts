@@ -158,7 +158,7 @@ export class TraceTables {
         this.flowTable.end('pipe', e.obj, e.sendPid, e.msg, 'to', lane, t);
         break;
       case Kind.Output:
-        this.lines.add(t, e.pid, e.stream, e.text);
+        this.lines.add(t, e.pid, e.tid, e.stream, e.text);
         break;
       case Kind.Sample:
         if (e.cpu >= 0) this.cpuSeries.at(lane).add(t, e.cpu, 0);

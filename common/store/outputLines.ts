@@ -16,8 +16,8 @@ export class OutputLines {
     for (const l of this.list) l.t += d;
   }
 
-  /** Adds the text of one Output record. */
-  add(t: number, pid: number, stream: number, text: string): void {
+  /** Adds the text of one Output record (written by thread `tid` of `pid`). */
+  add(t: number, pid: number, tid: number, stream: number, text: string): void {
     if (text === '') return;
     const key = `${pid}:${stream}`;
     const parts = text.split('\n');
@@ -30,7 +30,7 @@ export class OutputLines {
         break;
       }
       if (i === 0 && open) open.text += part;
-      else this.list.push({ t, pid, stream, text: part });
+      else this.list.push({ t, pid, tid, stream, text: part });
       if (last) this.partial.set(key, i === 0 && open ? open : this.list[this.list.length - 1]);
       else if (i === 0) this.partial.delete(key);
     }

@@ -111,3 +111,18 @@ test('a RunStart that arrives after other records still fixes time 0', () => {
   s.forEachSpan(0, 45, 45, () => n++);
   assert.equal(n, 1, 'the range index follows the shifted times');
 });
+
+test('an output line keeps the thread that wrote it', () => {
+  const { enc, at } = conn();
+  at(Kind.Output, 1, 4, 0, [1, 'main\n']);
+  at(Kind.Output, 2, 4, 9, [2, 'from thread 9\n']);
+  const s = new TraceStore();
+  s.ingest({ conn: 0, bytes: enc.take() });
+  assert.deepEqual(
+    s.output().map((l) => [l.tid, l.text]),
+    [
+      [0, 'main'],
+      [9, 'from thread 9'],
+    ],
+  );
+});
