@@ -11,6 +11,7 @@ import { callerLocation } from './location';
 import { createObj } from './objects';
 import { Deque } from './deque';
 import { decodeList, describeArgs, encodeList, type DoneMsg, type TaskMsg } from './pool-task';
+import { waitRecorded } from './wait';
 import { rec, TimeoutError } from './recorder';
 import { spawnChild } from './spawn';
 
@@ -73,15 +74,7 @@ export class AsyncResult<T> {
   /** Waits for the task to finish, at most `timeout` ms; true if it did. */
   async wait(timeout?: number): Promise<boolean> {
     if (this.#settled) return true;
-    const span = rec.begin(Cat.WaitResult, this.label, '', '', callerLocation());
-    let timer: NodeJS.Timeout | undefined;
-    const ok = await Promise.race([
-      this.#done.then(() => true),
-      ...(timeout === undefined ? [] : [new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeout)))]),
-    ]);
-    clearTimeout(timer);
-    rec.end(span, ok ? Status.Ok : Status.Timeout);
-    return ok;
+    return waitRecorded(Cat.WaitResult, this.label, '', this.#done, timeout);
   }
 
   /** Whether the task finished. */

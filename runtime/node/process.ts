@@ -6,7 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { Cat, Kind, Role, Status } from '../../common/schema';
 import { ctx, exportedName, type TargetSpec } from './context';
-import { callerLocation } from './location';
+import { waitRecorded } from './wait';
 import { rec } from './recorder';
 import { pack } from './share';
 import { spawnChild } from './spawn';
@@ -86,15 +86,7 @@ export class Process<A extends unknown[] = unknown[]> {
   async join(timeout?: number): Promise<boolean> {
     if (!this.#exited) throw new Error(`${this.name} cannot be joined before it is started`);
     if (this.exitCode !== null) return true;
-    const span = rec.begin(Cat.WaitJoin, this.name, `pid ${this.pid}`, '', callerLocation());
-    let timer: NodeJS.Timeout | undefined;
-    const ended = await Promise.race([
-      this.#exited.then(() => true),
-      ...(timeout === undefined ? [] : [new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeout)))]),
-    ]);
-    clearTimeout(timer);
-    rec.end(span, ended ? Status.Ok : Status.Timeout);
-    return ended;
+    return waitRecorded(Cat.WaitJoin, this.name, `pid ${this.pid}`, this.#exited, timeout);
   }
 
   /** Whether the child was started and has not ended. */

@@ -1,0 +1,26 @@
+/** Waiting for something with an optional timeout, recorded as a wait span at the caller's location. */
+import { Status, type Cat } from '../../common/schema';
+import { callerLocation } from './location';
+import { rec } from './recorder';
+
+/**
+ * Waits for `done`, at most `timeout` ms, inside a span of `cat` (ended Ok, or Timeout if the time ran
+ * out); resolves true if `done` settled in time.
+ */
+export async function waitRecorded(
+  cat: Cat,
+  name: string,
+  detail: string,
+  done: Promise<unknown>,
+  timeout?: number,
+): Promise<boolean> {
+  const span = rec.begin(cat, name, detail, '', callerLocation());
+  let timer: NodeJS.Timeout | undefined;
+  const ended = await Promise.race([
+    done.then(() => true),
+    ...(timeout === undefined ? [] : [new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeout)))]),
+  ]);
+  clearTimeout(timer);
+  rec.end(span, ended ? Status.Ok : Status.Timeout);
+  return ended;
+}
