@@ -89,7 +89,8 @@ export interface OwnData {
   lanes: LaneFacts[];
   objects: { key: string; type: number; name: string; capacity: number; loc: string; pid: number }[];
   tasks: TaskFacts[];
-  output: { t: number; pid: number; stream: number; text: string }[];
+  /** `tid` absent in older exports (then 0). */
+  output: { t: number; pid: number; tid?: number; stream: number; text: string }[];
 }
 
 /** NaN → null for JSON. */

@@ -87,7 +87,8 @@ export function importOwn(block: unknown, recs: RecordList, warnings: string[]):
   list(o, 'tasks', path).forEach((x, i) => importTask(x, `${path}.tasks[${i}]`, abs, recs));
   list(o, 'output', path).forEach((x, i) => {
     const p = `${path}.output[${i}]`;
-    recs.add(Kind.Output, abs(field(x, 't', 'number', p)), field(x, 'pid', 'number', p), 0, [
+    const tid = x.tid === undefined ? 0 : field(x, 'tid', 'number', p);
+    recs.add(Kind.Output, abs(field(x, 't', 'number', p)), field(x, 'pid', 'number', p), tid, [
       field(x, 'stream', 'number', p),
       `${field(x, 'text', 'string', p)}\n`,
     ]);

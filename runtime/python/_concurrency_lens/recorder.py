@@ -184,6 +184,62 @@ def _redirect_output():
             pass
 
 
+class _Output:
+    """`sys.stdout` / `sys.stderr` while recording: each line Python code writes becomes an `Output`
+    record on the events connection, stamped with the time of the write and the writing thread, as the
+    Node runtime does (the raw fd channel only gives the runner's arrival time and no thread, so a
+    print could not be placed inside the lock hold it happened in). Lines are sent at once, as the
+    unbuffered fd was; writes that bypass `sys.stdout` (C code, child programs) still take the fd."""
+
+    def __init__(self, stream, code):
+        self._cl_stream = stream
+        self._cl_code = code
+        self._cl_part = {}  # thread ident -> text after its last newline
+
+    def write(self, text):
+        if not active:
+            return self._cl_stream.write(text)
+        text = str(text)
+        ident = _get_ident()
+        whole = self._cl_part.pop(ident, '') + text
+        cut = whole.rfind('\n') + 1
+        if cut < len(whole):
+            self._cl_part[ident] = whole[cut:]
+        if cut:
+            emit(K.OUTPUT, (self._cl_code, whole[:cut]))
+            flush()
+        return len(text)
+
+    def flush(self):
+        """Sends the open lines (a prompt without newline), then flushes the stream underneath."""
+        for ident in list(self._cl_part):
+            part = self._cl_part.pop(ident, '')
+            if part and active:
+                emit(K.OUTPUT, (self._cl_code, part))
+        if active:
+            flush()
+        try:
+            self._cl_stream.flush()
+        except (OSError, ValueError):
+            pass
+
+    def writelines(self, lines):
+        for line in lines:
+            self.write(line)
+
+    def __getattr__(self, name):
+        return getattr(self._cl_stream, name)
+
+
+def _capture_output():
+    for name, code in (('stdout', 1), ('stderr', 2)):
+        stream = getattr(sys, name)
+        if stream is not None and not isinstance(stream, _Output):
+            setattr(sys, name, _Output(stream, code))
+        elif isinstance(stream, _Output):
+            stream._cl_part.clear()  # a fork child: the parent's open lines are the parent's
+
+
 def start():
     """Connects this process (events + stdout/stderr) and starts the flusher. False when not in a run."""
     global _sock, active
@@ -197,6 +253,7 @@ def start():
     global started_at
     started_at = now()
     _redirect_output()
+    _capture_output()
     _thread.start_new_thread(_flusher, (_sock,))
     return True
 

@@ -62,9 +62,11 @@ def new_traced(o, prefix, objtype, name, capacity, depth=3):
 
 def _full(o, waited, where=None, hold=True):
     o._cl_budget -= 1
-    R.emit(K.LOCK_ACQUIRE, (o._cl_key, 0, waited, where if where is not None else loc(3)))
+    where = where if where is not None else loc(3)
+    R.emit(K.LOCK_ACQUIRE, (o._cl_key, 0, waited, where))
     if hold:
-        o._cl_hold = R.begin(Cat.HOLD, 'hold', '', o._cl_key)
+        # The hold carries the acquire's line too, as in Node runs (lints name the hold's site).
+        o._cl_hold = R.begin(Cat.HOLD, 'hold', '', o._cl_key, where)
 
 
 def _released(o):
