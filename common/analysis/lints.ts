@@ -1,7 +1,7 @@
 /**
  * Lints: warnings about the run with a short explanation and the sample that shows the fix.
  * join-before-drain, pool never closed or joined, Value lost update, lock held across a blocking
- * call, uneven chunks, more busy workers than cores.
+ * call or output, uneven chunks, more busy workers than cores.
  */
 import { Cat, ObjType, Role, Status } from '../schema';
 import type { TraceView } from '../store/api';
@@ -10,7 +10,8 @@ import { efficiency, type Efficiency } from './efficiency';
 import { factsOf, type EventFacts } from './facts';
 import { lostUpdates } from './lostUpdate';
 import { joinTargets } from './release';
-import { fmtDuration, laneLabel, ViewIndex, waitWord } from './util';
+import { lockHeldAcross, lockHeldAcrossOutput } from './lockHeld';
+import { laneLabel, ViewIndex } from './util';
 
 /** Identifiers of the lints. */
 export type LintId =
@@ -74,23 +75,12 @@ const EXPLAIN: Record<LintId, string> = {
   'value-lost-update':
     '`value += 1` reads, adds and writes in separate steps. When two processes read the same old value, one write overwrites the other. Hold the value\u2019s lock around the whole update: `with v.get_lock(): v.value += 1`.',
   'lock-held-across-wait':
-    'While a lock is held across a sleep, a queue operation or another blocking call, every other process that needs it waits too. Hold locks only around the shared update; do the blocking part outside.',
+    'While a lock is held across a sleep, a queue operation, I/O such as a print, or another blocking call, every other process that needs it waits too. Hold locks only around the shared update; do the blocking part outside.',
   'uneven-chunks':
     'Tasks of very different lengths (or big chunks) leave workers idle while one finishes a long chunk: the stair-step at the end of a map. Use smaller chunks (chunksize=1 or imap_unordered) or split the work evenly.',
   oversubscription:
     'More processes were busy than the machine has cores, so they only took turns: adding workers did not add speed. Size pools to the core count for CPU-bound work.',
 };
-
-const BLOCKING_IN_HOLD = new Set<number>([
-  Cat.Sleep,
-  Cat.WaitQueueGet,
-  Cat.WaitQueuePut,
-  Cat.WaitRecv,
-  Cat.WaitJoin,
-  Cat.WaitResult,
-  Cat.WaitEvent,
-  Cat.WaitManager,
-]);
 
 /**
  * Runs every lint over a trace. join-before-drain and lost updates need the point records: from
@@ -111,6 +101,7 @@ export function lint(view: TraceView, opts: LintOptions, facts?: EventFacts): Li
   }
   const table = opts.contention ?? contentionTable(view, facts);
   lockHeldAcross(ix, table, make);
+  lockHeldAcrossOutput(ix, table, make);
   const eff =
     opts.efficiency ?? efficiency(view, { cores: opts.cores, coresLocal: opts.coresLocal, contention: table }, facts);
   for (const l of eff.limiters) {
@@ -119,7 +110,8 @@ export function lint(view: TraceView, opts: LintOptions, facts?: EventFacts): Li
   return out;
 }
 
-type Make = (id: LintId, severity: Lint['severity'], message: string, loc: string, at: Lint['at']) => void;
+/** Adds one lint (for the lint families in their own files). */
+export type Make = (id: LintId, severity: Lint['severity'], message: string, loc: string, at: Lint['at']) => void;
 
 function joinBeforeDrain(ix: ViewIndex, facts: EventFacts, make: Make): void {
   const view = ix.view;
@@ -239,60 +231,6 @@ function poolNotJoined(ix: ViewIndex, make: Make): void {
       `pool ${ix.name(pool.key)}${pool.loc ? ` (${pool.loc})` : ''} was never closed and joined; ${leftOver.length} of its ${workers.length} workers were still running when process ${pool.pid} ended`,
       pool.loc,
       null,
-    );
-  }
-}
-
-function lockHeldAcross(ix: ViewIndex, table: ContentionRow[], make: Make): void {
-  const view = ix.view;
-  const groups = new Map<
-    string,
-    { lock: string; cat: number; loc: string; count: number; total: number; lane: number; t0: number; t1: number }
-  >();
-  for (const lane of ix.lanes) {
-    const s = view.spans(lane.id);
-    const holds: number[] = [];
-    for (let i = 0; i < s.count; i++) {
-      for (let k = holds.length - 1; k >= 0; k--) if (s.end[holds[k]] <= s.start[i]) holds.splice(k, 1);
-      const cat = s.cat[i];
-      if (cat === Cat.Hold) {
-        holds.push(i);
-        continue;
-      }
-      if (!BLOCKING_IN_HOLD.has(cat) || holds.length === 0) continue;
-      for (const h of holds) {
-        if (s.end[i] > s.end[h]) continue;
-        const lock = view.str(s.obj[h]);
-        const loc = view.str(s.loc[i]);
-        const key = `${lock}\u0000${cat}\u0000${loc}`;
-        const g = groups.get(key) ?? {
-          lock,
-          cat,
-          loc,
-          count: 0,
-          total: 0,
-          lane: lane.id,
-          t0: s.start[i],
-          t1: s.end[i],
-        };
-        g.count++;
-        g.total += s.end[i] - s.start[i];
-        groups.set(key, g);
-      }
-    }
-  }
-  if (!groups.size) return;
-  const waits = new Map(table.map((r) => [r.obj, r.wait.total]));
-  for (const g of groups.values()) {
-    const what = g.cat === Cat.Sleep ? 'a sleep' : `a ${waitWord(g.cat)}`;
-    const others = waits.get(g.lock) ?? 0;
-    make(
-      'lock-held-across-wait',
-      'warning',
-      `${ix.describe(g.lock)} is held across ${what}${g.loc ? ` at ${g.loc}` : ''} (${g.count} time${g.count === 1 ? '' : 's'}, ${fmtDuration(g.total)} in total)` +
-        (others > 0 ? `; processes waited ${fmtDuration(others)} in total for it` : ''),
-      g.loc,
-      { lane: g.lane, t0: g.t0, t1: g.t1 },
     );
   }
 }

@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { lint, lintSample } from '../../common/analysis/lints';
-import { Cat, ObjType, Role, TraceBuilder } from './analysis-trace';
+import { Stream } from '../../common/schema';
+import { at, Cat, Kind, ObjType, Role, TraceBuilder } from './analysis-trace';
 
 const Q = 'queue:41:1';
 const V = 'value:41:2';
@@ -129,6 +130,43 @@ test('a lock held across a sleep and a queue get is named with its line and the 
       'lock A is held across a queue get at held.py:12:9 (1 time, 30 ms in total); processes waited 90 ms in total for it',
     ],
   );
+});
+
+test('a lock held while its thread prints is named with the line printed and the hold\u2019s line', () => {
+  const b = new TraceBuilder()
+    .proc(41, 0, 300, { role: Role.Root })
+    .proc(42, 0, 300, { ppid: 41 })
+    .obj(41, A, ObjType.Lock, 'A', 'io.py:3:5')
+    .hold(42, A, 0, 100, 'io.py:10:9')
+    .contended(41, A, 10, 100, 110, 'io.py:20:5', 42)
+    .hold(42, A, 150, 200, 'io.py:10:9')
+    .hold(42, A, 220, 230, 'io.py:30:9', 0, 0, 7);
+  const out = (ms: number, pid: number, tid: number, text: string, stream = Stream.Stdout): void => {
+    b.events.push({ kind: Kind.Output, t: at(ms), pid, tid, stream, text: `${text}\n` });
+  };
+  out(50, 42, 0, 'counter is now 1 of 1000 after a long computation step');
+  out(60, 42, 0, 'second line');
+  out(170, 42, 0, 'again');
+  out(120, 42, 0, 'outside any hold');
+  out(225, 42, 0, 'main thread, while thread 7 holds A');
+  out(55, 41, 0, 'another process, while 42 holds A');
+  out(226, 42, 7, 'oops', Stream.Stderr);
+  const { store, facts } = b.build();
+  const found = lint(store, { cores: 4 }, facts).filter((l) => l.id === 'lock-held-across-wait');
+  assert.deepEqual(
+    found.map((l) => [l.message, l.loc]),
+    [
+      [
+        'lock A is held while writing output: "counter is now 1 of 1000 after a long c\u2026" to stdout and 2 more lines inside the hold taken at io.py:10:9 (2 times); processes waited 90 ms in total for it',
+        'io.py:10:9',
+      ],
+      [
+        'lock A is held while writing output: "oops" to stderr inside the hold taken at io.py:30:9 (1 time); processes waited 90 ms in total for it',
+        'io.py:30:9',
+      ],
+    ],
+  );
+  assert.match(found[0].explanation, /I\/O such as a print/);
 });
 
 test('a pool whose workers outlive their owner was never closed and joined; a joined pool is fine', () => {

@@ -140,6 +140,50 @@ test('python: a convoy on one lock, and the lock held across a sleep', async () 
   );
 });
 
+test('python: a print while holding a lock is I/O under the lock, placed by the time and thread of the write', async () => {
+  const file = program(
+    'printlock.py',
+    `
+import time
+from multiprocessing import Lock, Process
+
+
+def work(lock, n):
+    for i in range(3):
+        with lock:
+            print(f"worker {n} step {i}")
+            time.sleep(0.002)
+        time.sleep(0.01)
+        print(f"worker {n} outside {i}")
+
+
+if __name__ == '__main__':
+    lock = Lock()
+    ps = [Process(target=work, args=(lock, n)) for n in range(2)]
+    for p in ps:
+        p.start()
+    for p in ps:
+        p.join()
+`,
+  );
+  const run = await runPython(file, { timeoutMs: 20_000 });
+  assert.equal(run.code, 0);
+  const printed = lint(run.store, { cores: 2 }).filter(
+    (l) => l.id === 'lock-held-across-wait' && l.message.includes('output'),
+  );
+  assert.equal(printed.length, 1);
+  // Only the prints inside \`with lock:\`, one per hold; the hold's own line is named.
+  assert.match(
+    printed[0].message,
+    /^lock lock is held while writing output: "worker [01] step 0" to stdout and 5 more lines inside the hold taken at .*printlock\.py:7:\d+ \(6 times\)(; processes waited .+ in total for it)?$/,
+  );
+  assert.match(printed[0].loc, /printlock\.py:7:\d+$/);
+  // The lines themselves still reach the output, each once, with the thread that wrote them.
+  const lines = run.store.output().filter((o) => o.text.startsWith('worker'));
+  assert.equal(lines.length, 12);
+  assert.ok(lines.every((o) => o.tid === 0));
+});
+
 test('python: Value += without its lock loses updates, and the lint shows one that happened', async () => {
   const file = program(
     'lost.py',
