@@ -1,5 +1,6 @@
 /**
- * CPU sampler for processes that do not measure themselves (Python, plain programs): reads each
+ * CPU sampler for processes that do not measure themselves (Python, plain programs) and for Node
+ * worker threads (a Node process samples only its main thread itself): reads each
  * thread's CPU time from `/proc` and turns the difference between two reads into a 0..1 share.
  * A process's main thread is reported as tid 0; other threads only when a runtime declared them
  * (`ThreadStart` with the OS thread id), so no lane appears for interpreter-internal threads.
@@ -30,12 +31,19 @@ export class CpuSampler {
 
   /** Starts sampling the main thread of `pid`. */
   watch(pid: number): void {
-    if (!this.threads.has(pid)) this.threads.set(pid, new Set([pid]));
+    const tids = this.threads.get(pid);
+    if (tids) tids.add(pid);
+    else this.threads.set(pid, new Set([pid]));
   }
 
-  /** Also samples thread `tid` (an OS thread id) of a watched `pid`. */
+  /**
+   * Also samples thread `tid` (an OS thread id) of `pid`, even if its main thread is not sampled here
+   * (a Node process measures its main thread itself, but not its worker threads' CPU).
+   */
   watchThread(pid: number, tid: number): void {
-    this.threads.get(pid)?.add(tid);
+    const tids = this.threads.get(pid);
+    if (tids) tids.add(tid);
+    else this.threads.set(pid, new Set([tid]));
   }
 
   /** Stops sampling `pid`. */
@@ -58,6 +66,7 @@ export class CpuSampler {
           if (tid === pid) this.forget(pid);
           else tids.delete(tid);
           this.last.delete(key);
+          if (tids.size === 0) this.threads.delete(pid);
           continue;
         }
         const prev = this.last.get(key);

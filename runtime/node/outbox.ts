@@ -8,7 +8,7 @@ import { writeSync } from 'node:fs';
 import { Kind } from '../../common/schema';
 import { writeRecord } from '../../common/wire';
 import { now } from './clock';
-import { Beat, BEAT_MS, type RingReader } from './ring';
+import { Beat, BEAT_MS, laneTid, type RingReader } from './ring';
 
 /** Period of the `Sample` records. */
 export const SAMPLE_NS = 10e6;
@@ -98,8 +98,9 @@ export class Sampler {
     for (const r of rings) {
       const stale = t - r.beat[Beat.Time] > STALE_NS;
       const elu = stale ? 1 : Math.min(1, Math.max(0, r.beat[Beat.Elu]));
-      const laneCpu = r.mem.tid === 0 ? Math.min(1, share) : -1;
-      off = writeRecord(view, buf, off, Kind.Sample, t, this.pid, r.mem.tid, [laneCpu, elu]);
+      const tid = laneTid(r.ctl, r.mem.tid);
+      const laneCpu = tid === 0 ? Math.min(1, share) : -1;
+      off = writeRecord(view, buf, off, Kind.Sample, t, this.pid, tid, [laneCpu, elu]);
     }
     return buf;
   }

@@ -16,6 +16,13 @@ export const enum Ctl {
   Dropped = 4,
   /** 1 once the flusher gave up (no runner): writers stop recording. */
   Dead = 5,
+  /** The lane's tid as the recording thread wrote it (a Thread's OS thread id), 0 until then. */
+  Lane = 6,
+}
+
+/** The tid of the lane that `ctl`'s ring records: what the thread published, else `fallback`. */
+export function laneTid(ctl: Int32Array, fallback: number): number {
+  return Atomics.load(ctl, Ctl.Lane) || fallback;
 }
 /** Slots of the Float64 block that the recording thread keeps fresh for samples. */
 export const enum Beat {

@@ -7,10 +7,11 @@ import { threadId, Worker, workerData } from 'node:worker_threads';
 import { Cat, Kind, Status } from '../../common/schema';
 import { serveBroker, syncBroker } from './broker-client';
 import { ctx, exportedName, isRoot, lookupExport } from './context';
-import { callerLocation } from './location';
 import { flusherPost } from './main-flush';
+import { waitRecorded } from './wait';
 import { rec } from './recorder';
-import { allocRing, type RingMemory } from './ring';
+import { osThreadId } from './os-thread';
+import { allocRing, Ctl, laneTid, type RingMemory } from './ring';
 import { pack, unpack } from './share';
 import { reportError } from './process';
 
@@ -29,15 +30,17 @@ export interface ThreadData {
 }
 
 let counter = 0;
+
+type WaitAsync = (a: Int32Array, i: number, v: number, ms: number) => { async: boolean; value: unknown };
+const waitAsync = (Atomics as unknown as { waitAsync: WaitAsync }).waitAsync;
 /** Ring size of a thread (smaller than the main thread's). */
 const THREAD_RING = 1 << 20;
 
 /** A thread of the current process (threading.Thread), backed by worker_threads. */
 export class Thread<A extends unknown[] = unknown[]> {
   readonly name: string;
-  /** Thread id (the lane's tid), once started. */
-  tid: number | undefined;
   #worker: Worker | undefined;
+  #ring: RingMemory | undefined;
   #exited: Promise<number> | undefined;
   #code: number | null = null;
 
@@ -63,7 +66,7 @@ export class Thread<A extends unknown[] = unknown[]> {
     };
     const worker = new Worker(ctx.bootJs, { argv: [ctx.snippetJs], workerData: data, env: process.env });
     this.#worker = worker;
-    this.tid = worker.threadId;
+    this.#ring = ring;
     if (ring) flusherPost({ add: { ...ring, tid: worker.threadId } });
     this.#exited = new Promise((resolve) =>
       worker.on('exit', (code) => {
@@ -79,15 +82,19 @@ export class Thread<A extends unknown[] = unknown[]> {
   async join(timeout?: number): Promise<boolean> {
     if (!this.#exited) throw new Error(`${this.name} cannot be joined before it is started`);
     if (this.#code !== null) return true;
-    const span = rec.begin(Cat.WaitJoin, this.name, `thread ${this.tid}`, '', callerLocation());
-    let timer: NodeJS.Timeout | undefined;
-    const ended = await Promise.race([
-      this.#exited.then(() => true),
-      ...(timeout === undefined ? [] : [new Promise<boolean>((r) => (timer = setTimeout(() => r(false), timeout)))]),
-    ]);
-    clearTimeout(timer);
-    rec.end(span, ended ? Status.Ok : Status.Timeout);
-    return ended;
+    const ring = this.#ring;
+    // The lane's tid is the thread's OS thread id, which the thread publishes as it starts.
+    if (ring && this.isAlive()) await waitAsync(new Int32Array(ring.ctl), Ctl.Lane, 0, 1000).value;
+    return waitRecorded(Cat.WaitJoin, this.name, `thread ${this.tid}`, this.#exited, timeout);
+  }
+
+  /**
+   * The thread's lane tid once started: its OS thread id on Linux when recording (so the runner's CPU
+   * sampler finds it in /proc), else the worker's thread id.
+   */
+  get tid(): number | undefined {
+    const id = this.#worker?.threadId;
+    return this.#ring && id !== undefined ? laneTid(new Int32Array(this.#ring.ctl), id) : id;
   }
 
   /** Whether the thread was started and has not ended. */
@@ -103,7 +110,14 @@ export function bootThread(): boolean {
   ctx.tid = threadId;
   ctx.name = d.name;
   ctx.snippetName = d.snippetName;
-  if (d.ring) rec.attach({ ...d.ring, tid: threadId }, process.pid, d.strBase);
+  if (d.ring) {
+    // The lane is named by the OS thread id, as Python's are, so the runner samples its CPU from /proc.
+    const lane = osThreadId() || threadId;
+    const ctl = new Int32Array(d.ring.ctl);
+    Atomics.store(ctl, Ctl.Lane, lane);
+    Atomics.notify(ctl, Ctl.Lane);
+    rec.attach({ ...d.ring, tid: lane }, process.pid, d.strBase);
+  }
   rec.event(Kind.ThreadStart, [d.name], [0]);
   process.on('exit', () => {
     rec.event(Kind.ThreadEnd, [], []);
