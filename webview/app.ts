@@ -1,20 +1,17 @@
 /**
  * The panel controller: receives host messages, keeps the panel's own trace store, and updates the
- * toolbar, summary, messages, chart and selection statistics. Exposes a read-only debug snapshot
- * of what was drawn (the browser tests and benchmarks read it).
+ * toolbar, messages and chart (the summary and selection statistics are `statsView.ts`). Exposes a
+ * read-only debug snapshot of what was drawn (the browser tests and benchmarks read it).
  */
 import type { ChartFocus, RunPhase, ToPanel } from '../common/protocol';
 import { TraceStore } from '../common/store';
 import { Chart, type ChartState } from './chart';
-import { runCores } from '../common/analysis/efficiency';
 import { AnalysisPanes } from './analysisPanes';
 import { DeadlockBanner, marksOf } from './deadlockBanner';
 import { locateFocus, windowAround } from './focusSpan';
 import { attachInteraction, type Interaction } from './interact';
-import { formatDuration } from './layout';
 import { buildShell, renderLegend, setText, showMessage, type Shell } from './shell';
-import { STATES } from './states';
-import { rangeStats, summarize } from './stats';
+import { StatsView } from './statsView';
 import type { Host } from './transport';
 
 /** Saved with the host's setState. */
@@ -36,6 +33,7 @@ export class PanelApp {
   readonly chart: Chart;
   readonly deadlock: DeadlockBanner;
   readonly panes: AnalysisPanes;
+  private readonly stats: StatsView;
   /** performance.now() when the newest trace time last advanced (to run the stall clock between events). */
   private lastAdvance = { shown: -Infinity, at: 0 };
   /** Wall-clock ms at which each frame was drawn, with the newest trace time it showed (for the latency bench). */
@@ -43,11 +41,6 @@ export class PanelApp {
   /** Load timings (performance.now() ms) for the benchmarks: first chunk in, run state in, first frame after it. */
   readonly timing = { firstAppend: NaN, ingestMs: 0, state: NaN, frameAfterState: NaN };
   private restoredTitle = '';
-  private summaryVersion = -1;
-  private summaryAt = -Infinity;
-  private selectionKey = '';
-  private selectionVersion = -1;
-  private selectionAt = -Infinity;
   private readonly interaction: Interaction;
   /** A `chart/focus` waiting for the next frame (the rows of a fresh snapshot are laid out when it draws). */
   private focusNext: ChartFocus | null = null;
@@ -58,6 +51,7 @@ export class PanelApp {
   ) {
     this.shell = buildShell(app, host.standalone);
     this.chart = new Chart(this.shell.chart);
+    this.stats = new StatsView(this.shell.summary, this.shell.selection);
     this.chart.onChange = () => this.afterChange();
     this.deadlock = new DeadlockBanner(
       app,
@@ -265,70 +259,8 @@ export class PanelApp {
   private afterChange(): void {
     this.panes.update();
     const st = this.store;
-    if (st) {
-      // Recomputed when the trace changes, at most 4 times a second while it grows.
-      const at = performance.now();
-      if (st.version !== this.summaryVersion && (at - this.summaryAt >= 250 || !this.chart.live)) {
-        this.summaryVersion = st.version;
-        this.summaryAt = at;
-        const m = summarize(st);
-        // The cores of the machine that ran it (the viewer's may differ: Remote-SSH, saved traces).
-        const { cores, coresLocal } = runCores(st, navigator.hardwareConcurrency || 1);
-        const of = coresLocal ? `${cores} core${cores === 1 ? '' : 's'} of this machine` : String(cores);
-        const cpu = Number.isNaN(m.busyCores) ? '–' : `${m.busyCores.toFixed(2)} cores`;
-        const parts: [string, string, string][] = [
-          ['wall ', formatDuration(m.wall), ''],
-          ['', String(m.processes), m.threads ? ` processes · ${m.threads} threads` : ' processes'],
-          ['tasks ', `${m.tasksDone}/${m.tasks}`, ''],
-          ['CPU ', cpu, Number.isNaN(m.busyCores) ? '' : ` (${Math.round((100 * m.busyCores) / cores)}% of ${of})`],
-          ['speed-up ', Number.isNaN(m.speedup) ? '–' : `${m.speedup.toFixed(2)}×`, ' vs serial'],
-        ];
-        this.shell.summary.replaceChildren(
-          ...parts.map(([before, bold, after], i) => {
-            const span = document.createElement('span');
-            const b = document.createElement('b');
-            b.textContent = bold;
-            span.append(before, b, after + (i < parts.length - 1 ? ' ·' : ''));
-            return span;
-          }),
-        );
-        this.updateChrome();
-      }
-    }
-    this.renderSelection();
+    if (st && this.stats.summary(st, this.chart.live)) this.updateChrome();
+    this.stats.selection(this.store, this.chart.selection);
     this.host.setState({ chart: this.chart.state(), title: this.title } satisfies SavedState);
-  }
-
-  private renderSelection(): void {
-    const sel = this.chart.selection;
-    const box = this.shell.selection;
-    if (!sel || !this.store) {
-      setText(
-        box,
-        'Drag on the time ruler to see statistics of a range. Click a span to open its source; click a task or queue to see its path.',
-      );
-      this.selectionKey = '';
-      return;
-    }
-    // Recomputed when the selection or the trace changes, at most 4 times a second while live.
-    const key = `${sel[0]}:${sel[1]}`;
-    const at = performance.now();
-    if (key === this.selectionKey && (this.store.version === this.selectionVersion || at - this.selectionAt < 250))
-      return;
-    this.selectionKey = key;
-    this.selectionVersion = this.store.version;
-    this.selectionAt = at;
-    const r = rangeStats(this.store, sel[0], sel[1]);
-    const total = r.byState.reduce((a, b) => a + b, 0) || 1;
-    const parts = [
-      `Selection ${formatDuration(sel[0])} – ${formatDuration(sel[1])} (${formatDuration(sel[1] - sel[0])})`,
-      `${r.lanes} lanes`,
-      `${r.tasks} tasks`,
-      ...(Number.isNaN(r.busyCores) ? [] : [`CPU ${r.busyCores.toFixed(2)} cores`]),
-    ];
-    for (let i = 0; i < r.byState.length; i++) {
-      if (r.byState[i] > 0) parts.push(`${STATES[i].label} ${((100 * r.byState[i]) / total).toFixed(1)}%`);
-    }
-    setText(box, parts.join(' · '));
   }
 }
