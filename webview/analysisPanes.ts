@@ -56,6 +56,8 @@ export class AnalysisPanes {
   private findingsAt = -Infinity;
   /** How long the last findings computation took (ms); live updates wait at least 4× that. */
   findingsMs = 0;
+  /** A pending retry of an update that the live throttle skipped (so the last change is never lost). */
+  private retry: ReturnType<typeof setTimeout> | undefined;
 
   /** Builds the panes in `app` before `before`, and their toggles in the toolbar before `toolbarAnchor`. */
   constructor(
@@ -128,6 +130,15 @@ export class AnalysisPanes {
     this.updateWhy();
   }
 
+  /** Runs `update` again after `ms`, once, for a recompute the live throttle skipped. */
+  private retryIn(ms: number): void {
+    if (this.retry !== undefined) return;
+    this.retry = setTimeout(() => {
+      this.retry = undefined;
+      this.update();
+    }, ms);
+  }
+
   /** Highlights the waits on the table's picked object and zooms to its worst wait (or clears). */
   private pickObject(row: ContentionRow | null): void {
     const st = this.store();
@@ -148,7 +159,8 @@ export class AnalysisPanes {
     const sel = this.chart.selection;
     const key = `${st.version}|${sel ? sel.join() : ''}|${this.chart.theme.kind}`;
     const at = performance.now();
-    if (key === this.tableKey || (this.chart.live && at - this.tableAt < 250)) return;
+    if (key === this.tableKey) return;
+    if (this.chart.live && at - this.tableAt < 250) return this.retryIn(250 - (at - this.tableAt));
     this.tableKey = key;
     this.tableAt = at;
     const range = sel ? { t0: sel[0], t1: sel[1] } : undefined;
@@ -182,7 +194,8 @@ export class AnalysisPanes {
     const key = `${st.version}`;
     const at = performance.now();
     if (key === this.findingsKey) return;
-    if (this.chart.live && at - this.findingsAt < Math.max(250, 4 * this.findingsMs)) return;
+    const wait = Math.max(250, 4 * this.findingsMs) - (at - this.findingsAt);
+    if (this.chart.live && wait > 0) return this.retryIn(wait);
     this.findingsKey = key;
     this.findingsAt = at;
     const cores = runCores(st, navigator.hardwareConcurrency || 1);
