@@ -3,9 +3,9 @@
  * event loop is free, writes its ring to the socket itself: most processes never start a second
  * thread for it (a worker thread costs about as much CPU as a Node start, which on two cores slowed
  * every run). A flusher thread (`flusher.ts`) takes over for good when the main thread cannot
- * keep up: a record written long after the last flush (a long synchronous stretch), a full ring, a
- * long `busy`/`sleep`, a `Thread` (whose ring must flow while the main thread waits), or an exit
- * before the connection was up.
+ * keep up: records still written long after the last flush (a long synchronous stretch), a full
+ * ring, a long `busy`/`sleep`, a `Thread` (whose ring must flow while the main thread waits), or an
+ * exit before the connection was up.
  */
 import { connect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -33,6 +33,7 @@ let sampler: Sampler | undefined;
 let flusher: Worker | undefined;
 let timer: NodeJS.Timeout | undefined;
 let elu = performance.eventLoopUtilization();
+let lastLate = -Infinity;
 
 function dead(): void {
   if (mem) Atomics.store(new Int32Array(mem.ctl), Ctl.Dead, 1);
@@ -61,6 +62,18 @@ function tick(): void {
   rec.lateAfter = t + LATE_NS;
 }
 
+/**
+ * A record came 50 ms after the last flush. Once, that is a long stretch that may just have ended (a
+ * serial loop before the pool starts): flush right here. A second time within 100 ms, the thread is
+ * still stuck: let the flusher thread keep the records and samples flowing.
+ */
+function late(): void {
+  const t = now();
+  if (t - lastLate < 2 * LATE_NS) return void ensureFlusher();
+  lastLate = t;
+  tick();
+}
+
 /** Starts recording this process into `ring`, sent over a connection to `socket` that presents `token`. */
 export function startSending(ring: RingMemory, socket: string, token: string): void {
   mem = ring;
@@ -69,7 +82,7 @@ export function startSending(ring: RingMemory, socket: string, token: string): v
   hello = JSON.stringify(h);
   reader = new RingReader(ring);
   sampler = new Sampler(process.pid);
-  rec.onLate = ensureFlusher;
+  rec.onLate = late;
   rec.drainHook = drain;
   rec.ring!.onFull = ensureFlusher;
   rec.lateAfter = now() + LATE_NS;
