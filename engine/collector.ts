@@ -23,8 +23,8 @@ export interface CollectorSink {
   hello(conn: number, hello: Hello): void;
   /** Clean whole records of an events connection. */
   chunk(c: Chunk): void;
-  /** A decoded event (the same records as in the chunks). */
-  event(conn: number, e: TraceEvent): void;
+  /** A decoded event of `conn`, before its chunk is passed on; false leaves its record out of that chunk. */
+  event(conn: number, e: TraceEvent): unknown;
   /** A line of a raw `stdout`/`stderr` channel. */
   line(pid: number, stream: 'stdout' | 'stderr', text: string): void;
 }

@@ -1,7 +1,8 @@
 /**
  * One connection's record stream as the collector sees it: cuts the bytes into whole records, decodes
  * them (so a corrupt stream is caught before anyone stores it), and hands back exactly the bytes that
- * decoded cleanly. After an error the stream is finished; what was decoded before it is kept.
+ * decoded cleanly, less any record whose event the owner refused (the output budget). After an error
+ * the stream is finished; what was decoded before it is kept.
  */
 import { Kind, type TraceEvent } from '../common/schema';
 import { concatBytes } from '../common/bytes';
@@ -19,11 +20,16 @@ export class EventStream {
   private readonly decoder: WireDecoder;
   private events = 0;
   private broken = false;
+  /** Ordinals (within the current push) of the events whose records are left out. */
+  private refused: number[] = [];
+  private ordinal = 0;
 
-  constructor(onEvent: (e: TraceEvent) => void) {
+  /** `onEvent` returning false leaves that event's record out of the bytes handed back. */
+  constructor(onEvent: (e: TraceEvent) => unknown) {
     this.decoder = new WireDecoder((e) => {
       this.events++;
-      onEvent(e);
+      if (onEvent(e) === false) this.refused.push(this.ordinal);
+      this.ordinal++;
     });
   }
 
@@ -54,6 +60,8 @@ export class EventStream {
       whole += len;
     }
     const before = this.events;
+    this.refused = [];
+    this.ordinal = 0;
     try {
       this.decoder.push(data.subarray(0, whole));
     } catch (err) {
@@ -67,8 +75,36 @@ export class EventStream {
     } else {
       this.pending = data.slice(whole);
     }
-    return { keep: data.slice(0, whole), error };
+    const keep = this.refused.length > 0 ? withoutEvents(data.subarray(0, whole), this.refused) : data.slice(0, whole);
+    return { keep, error };
   }
+}
+
+/**
+ * Copies whole records `bytes` without the events numbered in `drop` (ascending ordinals of decoded
+ * events, counted as the decoder counts them: StrDef and unknown kinds do not count and are always
+ * kept, so interned strings stay defined for whatever follows).
+ */
+export function withoutEvents(bytes: Uint8Array, drop: readonly number[]): Uint8Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Uint8Array(bytes.length);
+  let len = 0;
+  let ordinal = 0;
+  let next = 0;
+  for (let off = 0; off + 4 <= bytes.length;) {
+    const size = view.getUint32(off, true);
+    if (size < 5 || off + size > bytes.length) break;
+    const kind = bytes[off + 4];
+    const counted = kind !== Kind.StrDef && fieldTypes(kind) !== undefined;
+    if (counted && drop[next] === ordinal) next++;
+    else {
+      out.set(bytes.subarray(off, off + size), len);
+      len += size;
+    }
+    if (counted) ordinal++;
+    off += size;
+  }
+  return out.slice(0, len);
 }
 
 /** Byte length of the records up to and including the `n`-th decoded event (StrDef and unknown kinds do not count). */

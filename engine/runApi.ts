@@ -27,6 +27,11 @@ export interface RunOptions {
   graceMs?: number;
   /** How long every live process must be blocked before a stall is reported as a deadlock, in ms (default 2000). */
   deadlockStallMs?: number;
+  /**
+   * Bytes of output (every process's stdout and stderr together, UTF-8) recorded per run; past it, lines
+   * are neither recorded nor shown, only counted (default 32 MiB).
+   */
+  maxOutputBytes?: number;
   /** Replaces the Node runtime's `boot.js` (tests, other builds). */
   nodeBoot?: string;
 }

@@ -24,14 +24,15 @@ import * as R from './runResult';
 import type { OutputEvent, Run, RunOptions } from './runApi';
 import { createStore, type IngestingStore } from './store';
 import { LiveDeadlock, type RunDeadlock } from './liveDeadlock';
+import { MAX_OUTPUT_BYTES, OutputBudget } from './outputBudget';
+import { utf8Length } from '../common/utf8';
 import type { LockOrderInversion } from '../common/analysis/lockOrder';
 
 export type { EndReason, RunResult } from './runResult';
 export type { OutputEvent, Run, RunOptions } from './runApi';
 export type { RunDeadlock } from './liveDeadlock';
 
-/** Raw output recorded per run before further lines are only counted. */
-export const MAX_OUTPUT_BYTES = 32 * 1024 * 1024;
+export { MAX_OUTPUT_BYTES } from './outputBudget';
 const TICK_MS = 10;
 const SCAN_EVERY_TICKS = 20;
 
@@ -68,8 +69,7 @@ class LiveRun implements Run {
   private finished = false;
   private timers: NodeJS.Timeout[] = [];
   private ticks = 0;
-  private outputBytes = 0;
-  private droppedLines = 0;
+  private readonly output: OutputBudget;
   private flushQueued = false;
   private untrack?: () => void;
 
@@ -78,10 +78,13 @@ class LiveRun implements Run {
     this.timeoutMs = opts.timeoutMs ?? 60_000;
     this.maxProcs = opts.maxProcs ?? 64;
     this.graceMs = opts.graceMs ?? 500;
+    this.output = new OutputBudget(opts.maxOutputBytes ?? MAX_OUTPUT_BYTES, () =>
+      this.runnerNote(this.output.fullNote),
+    );
     this.done = new Promise((r) => (this.resolveDone = r));
     const stallMs = opts.deadlockStallMs;
     this.deadlocks = new LiveDeadlock(this.t0, guard, stallMs !== undefined ? stallMs * 1e6 : undefined);
-    const bad = badOption(this.timeoutMs, this.maxProcs);
+    const bad = badOption(this.timeoutMs, this.maxProcs, this.output.limit);
     const started = bad ? Promise.resolve(this.finish('error', R.EXIT_CODES.error, bad)) : this.start();
     started.catch((err: Error) => this.finish('error', R.EXIT_CODES.error, `internal error: ${err.message}`));
   }
@@ -250,11 +253,8 @@ class LiveRun implements Run {
     this.finished = true;
     for (const t of this.timers) clearInterval(t);
     const t = nowNs();
-    if (this.droppedLines > 0) {
-      const note = `[concurrency-lens] ${this.droppedLines} more lines of output were not recorded (limit ${MAX_OUTPUT_BYTES >> 20} MiB)`;
-      this.records.output(t, this.tree?.rootPid ?? 0, 'stderr', `${note}\n`);
-      this.emitOutput({ pid: this.tree?.rootPid ?? 0, stream: 'stderr', text: note });
-    }
+    const note = this.output.endNote;
+    if (note !== undefined) this.runnerNote(note);
     for (const [pid, exited] of this.started) {
       if (!exited) this.records.procExit(t, pid, -1, this.tree?.lastSignal ?? '');
     }
@@ -271,7 +271,8 @@ class LiveRun implements Run {
     if (h.runtime !== 'node') this.sampler.watch(h.pid);
   }
 
-  private onEvent(conn: number, e: TraceEvent): void {
+  /** Handles a decoded record of connection `conn`; false leaves it out of what is stored and forwarded. */
+  private onEvent(conn: number, e: TraceEvent): boolean {
     switch (e.kind) {
       case Kind.ProcStart:
         this.tree?.addReported(e.pid);
@@ -289,19 +290,17 @@ class LiveRun implements Run {
         const stream = e.stream === Stream.Stderr ? 'stderr' : 'stdout';
         const lines = e.text.split('\n');
         if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+        if (!this.output.take(utf8Length(e.text), lines.length)) return false;
         for (const text of lines) this.emitOutput({ pid: e.pid, stream, text });
         break;
       }
     }
+    return true;
   }
 
   private rawLine(pid: number, stream: 'stdout' | 'stderr', text: string): void {
     if (this.finished) return;
-    this.outputBytes += text.length + 1;
-    if (this.outputBytes > MAX_OUTPUT_BYTES) {
-      this.droppedLines++;
-      return;
-    }
+    if (!this.output.take(utf8Length(text) + 1, 1)) return;
     // Output records carry raw text; each line goes with its newline so consumers split it the same way.
     this.records.output(nowNs(), pid, stream, `${text}\n`);
     if (!this.flushQueued) {
@@ -312,6 +311,14 @@ class LiveRun implements Run {
       });
     }
     this.emitOutput({ pid, stream, text });
+  }
+
+  /** A line of the runner's own on the root's stderr, recorded and shown whatever the output budget. */
+  private runnerNote(text: string): void {
+    const pid = this.tree?.rootPid ?? 0;
+    this.records.output(nowNs(), pid, 'stderr', `${text}\n`);
+    this.records.flush();
+    this.emitOutput({ pid, stream: 'stderr', text });
   }
 
   private emitOutput(line: OutputEvent): void {
@@ -336,10 +343,11 @@ function guard(fn: () => void): void {
 }
 
 /** Why the limits cannot be used, or undefined. */
-function badOption(timeoutMs: number, maxProcs: number): string | undefined {
+function badOption(timeoutMs: number, maxProcs: number, maxOutputBytes: number): string | undefined {
   if (!(timeoutMs > 0)) return `the time limit must be a positive number of milliseconds, not ${timeoutMs}`;
   if (!Number.isInteger(maxProcs) || maxProcs < 1)
     return `the process limit must be a whole number ≥ 1, not ${maxProcs}`;
+  if (!(maxOutputBytes >= 0)) return `the output limit must be a number of bytes ≥ 0, not ${maxOutputBytes}`;
   return undefined;
 }
 
