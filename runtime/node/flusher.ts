@@ -9,7 +9,7 @@
 import { connect } from 'node:net';
 import { parentPort, workerData } from 'node:worker_threads';
 import { now } from './clock';
-import { Outbox, Sampler } from './outbox';
+import { Outbox, Sampler, writeSome, type Writer } from './outbox';
 import { niceThisThread } from './os-thread';
 import { Ctl, RingReader, type RingMemory } from './ring';
 
@@ -86,12 +86,14 @@ async function loop(out: Outbox): Promise<void> {
 }
 
 const pending = data.pending ? Buffer.from(data.pending) : undefined;
-if (data.fd >= 0) void loop(new Outbox(data.fd, rings, pending));
+if (data.fd >= 0) void loop(new Outbox((b) => writeSome(data.fd, b), rings, pending));
 else {
   const s = connect(data.socket);
   s.on('connect', () => {
     const fd = (s as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
-    void loop(new Outbox(fd, rings, Buffer.from(data.hello + '\n')));
+    // Without a file descriptor (Windows named pipes) the socket buffers what it cannot send yet.
+    const write: Writer = fd >= 0 ? (b) => writeSome(fd, b) : (b) => (s.write(b), b.length);
+    void loop(new Outbox(write, rings, Buffer.from(data.hello + '\n')));
   });
   s.on('error', () => undefined);
   s.on('close', dead);

@@ -14,7 +14,7 @@ import { Worker } from 'node:worker_threads';
 import { SCHEMA_VERSION, type Hello } from '../../common/schema';
 import { now } from './clock';
 import type { FlusherData, FlusherMessage } from './flusher';
-import { Outbox, Sampler } from './outbox';
+import { Outbox, Sampler, writeSome } from './outbox';
 import { rec } from './recorder';
 import { Beat, BEAT_MS, Ctl, RingReader, type RingMemory } from './ring';
 
@@ -28,6 +28,10 @@ let socketPath = '';
 let hello = '';
 let sock: Socket | undefined;
 let out: Outbox | undefined;
+/** The socket's file descriptor (Unix), which the flusher thread may write to as well. */
+let fd = -1;
+/** Whether the connection was confirmed (its 'connect' event); writes before it are tried optimistically. */
+let connected = false;
 let reader: RingReader | undefined;
 let sampler: Sampler | undefined;
 let flusher: Worker | undefined;
@@ -57,9 +61,15 @@ function tick(): void {
   try {
     out.pump(sampler!.take(t, out.rings));
   } catch {
+    // Before 'connect' a failed write only means it is not up yet: try again from scratch then.
+    if (!connected) return void (out = undefined);
     return dead();
   }
   rec.lateAfter = t + LATE_NS;
+}
+
+function newOutbox(): Outbox {
+  return new Outbox((b) => writeSome(fd, b), [reader!], Buffer.from(hello + '\n'));
 }
 
 /**
@@ -89,11 +99,17 @@ export function startSending(ring: RingMemory, socket: string, token: string): v
   timer = setInterval(tick, FLUSH_MS).unref();
   const s = connect(socket);
   sock = s;
+  fd = (s as unknown as { _handle?: { fd?: number } })._handle?.fd ?? -1;
+  // Without a descriptor to share (Windows named pipes) the flusher thread sends everything, as it
+  // connects itself.
+  if (fd < 0) return void ensureFlusher();
+  // A Unix socket is connected as soon as connect() returns (only the event comes later), so a main
+  // thread that blocks right away (a long loop at the start of `main`) can still flush its records.
+  out = newOutbox();
   s.on('connect', () => {
-    if (flusher) return void s.destroy();
-    const fd = (s as unknown as { _handle?: { fd?: number } })._handle?.fd;
-    if (fd === undefined || fd < 0) return ensureFlusher();
-    out = new Outbox(fd, [reader!], Buffer.from(hello + '\n'));
+    connected = true;
+    if (flusher && !out) return void s.destroy();
+    out ??= newOutbox();
     tick();
   });
   s.on('error', () => undefined);
@@ -127,7 +143,7 @@ export function ensureFlusher(): Worker | undefined {
     hello,
     pid: process.pid,
     ring: mem,
-    fd: out ? out.fd : -1,
+    fd: out ? fd : -1,
     pending,
   };
   if (!out) sock?.destroy();

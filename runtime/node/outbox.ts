@@ -17,8 +17,8 @@ const STALE_NS = (BEAT_MS + 30) * 1e6;
 /** Bytes of one `Sample` record (header, two float fields). */
 const SAMPLE_BYTES = 5 + 16 + 16;
 
-/** Writes as much of `buf` as the socket takes now; returns the bytes written. Throws if the socket is gone. */
-function writeSome(fd: number, buf: Buffer): number {
+/** Writes as much of `buf` as the socket `fd` takes now; returns the bytes written. Throws if the socket is gone. */
+export function writeSome(fd: number, buf: Buffer): number {
   let off = 0;
   while (off < buf.length) {
     try {
@@ -31,13 +31,16 @@ function writeSome(fd: number, buf: Buffer): number {
   return off;
 }
 
-/** The unsent rest of the last write and the rings to drain into the socket `fd`. */
+/** How an outbox writes: takes what it can of the buffer now, returns how much; throws if the socket is gone. */
+export type Writer = (buf: Buffer) => number;
+
+/** The unsent rest of the last write and the rings to drain through `write`. */
 export class Outbox {
   /** Ring ends to release once `pending` is sent (a writer waiting for the flush sees them sent, not just copied). */
   private taken: [RingReader, number][] = [];
 
   constructor(
-    readonly fd: number,
+    readonly write: Writer,
     readonly rings: RingReader[],
     /** Bytes copied out of the rings (or the Hello line) but not yet taken by the socket. */
     public pending: Buffer | undefined = undefined,
@@ -69,7 +72,7 @@ export class Outbox {
   }
 
   private send(buf: Buffer): boolean {
-    const n = writeSome(this.fd, buf);
+    const n = this.write(buf);
     this.pending = n < buf.length ? buf.subarray(n) : undefined;
     if (this.pending) return false;
     for (const [r, end] of this.taken) r.release(end);
