@@ -8,11 +8,10 @@
  * exit before the connection was up.
  */
 import { connect, type Socket } from 'node:net';
-import { performance } from 'node:perf_hooks';
 import { resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { SCHEMA_VERSION, type Hello } from '../../common/schema';
-import { now } from './clock';
+import { eventLoopUtilization, now } from './clock';
 import type { FlusherData, FlusherMessage } from './flusher';
 import { Outbox, Sampler, writeSome } from './outbox';
 import { rec } from './recorder';
@@ -36,7 +35,7 @@ let reader: RingReader | undefined;
 let sampler: Sampler | undefined;
 let flusher: Worker | undefined;
 let timer: NodeJS.Timeout | undefined;
-let elu = performance.eventLoopUtilization();
+let elu: ReturnType<typeof eventLoopUtilization> | undefined;
 let lastLate = -Infinity;
 
 function dead(): void {
@@ -47,8 +46,8 @@ function dead(): void {
 
 /** Refreshes the main lane's event-loop heartbeat (what the samples read). */
 function heartbeat(beat: Float64Array): void {
-  const next = performance.eventLoopUtilization();
-  beat[Beat.Elu] = performance.eventLoopUtilization(next, elu).utilization;
+  const next = eventLoopUtilization();
+  beat[Beat.Elu] = (elu ? eventLoopUtilization(next, elu) : next).utilization;
   beat[Beat.Time] = now();
   elu = next;
 }

@@ -3,10 +3,9 @@
  * the flusher thread sends them. Strings are interned per process: ids of a thread's ring start at
  * `strBase`, so the rings of one process share one connection without clashing ids.
  */
-import { performance } from 'node:perf_hooks';
 import { Kind, Status, type Cat } from '../../common/schema';
 import { recordSize, writeRecord } from '../../common/wire';
-import { now } from './clock';
+import { eventLoopUtilization, now } from './clock';
 import { Beat, BEAT_MS, RingWriter, type RingMemory } from './ring';
 
 /** Records events of one thread; disabled (every call a no-op) until `attach`. */
@@ -34,12 +33,12 @@ export class Recorder {
     this.nextId = strBase + 1;
     this.enabled = true;
     if (!heartbeat) return;
-    let elu = performance.eventLoopUtilization();
+    let elu = eventLoopUtilization();
     const beat = this.ring.beat;
     beat[Beat.Time] = now();
     this.beatTimer = setInterval(() => {
-      const next = performance.eventLoopUtilization();
-      beat[Beat.Elu] = performance.eventLoopUtilization(next, elu).utilization;
+      const next = eventLoopUtilization();
+      beat[Beat.Elu] = eventLoopUtilization(next, elu).utilization;
       beat[Beat.Time] = now();
       elu = next;
     }, BEAT_MS).unref();
