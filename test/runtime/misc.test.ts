@@ -112,3 +112,35 @@ test('an uncaught error in the root is recorded with its source line and exits 1
   assert.match(err.stack, /TypeError: root failed\n\s+at .*snippet\.ts:12:13/);
   assert.equal(ofKind(r.events, Kind.TaskSubmit).length, 0);
 });
+
+test('records keep flowing during a long synchronous loop that calls neither busy nor sleep', async () => {
+  const r = await runCode(`
+    import { Process, main, mark } from 'concurrency-lens';
+    export function spin() {
+      console.log('start');
+      const end = performance.now() + 1200;
+      let n = 0;
+      while (performance.now() < end) {
+        const t = performance.now() + 5;
+        while (performance.now() < t) {
+          // a raw CPU loop, marked every 5 ms
+        }
+        mark('tick ' + n++);
+      }
+      console.log('end');
+    }
+    main(async () => { const p = new Process({ target: spin }); p.start(); await p.join(); });
+  `);
+  assert.equal(r.code, 0, r.stderr);
+  const out = ofKind(r.events, Kind.Output);
+  const start = out.find((o) => o.text === 'start')!;
+  const end = out.find((o) => o.text === 'end')!;
+  const arrived = (e: (typeof r.events)[number]): number => r.arrivals[r.events.indexOf(e)];
+  assert.ok(arrived(start) < end.t - 800e6, "'start' reached the collector early in the loop");
+  const marks = ofKind(r.events, Kind.Mark).filter((m) => m.pid === start.pid);
+  const early = marks.filter((m) => arrived(m) < end.t);
+  assert.ok(
+    early.length > marks.length / 2,
+    `marks that arrived before the loop ended: ${early.length} of ${marks.length}`,
+  );
+});
