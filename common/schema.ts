@@ -63,6 +63,11 @@ export const enum Kind {
   RunStart = 24,
   /** Written by the runner: the run ended (reason, exit code). */
   RunEnd = 25,
+  /**
+   * Records of the lane (pid, tid) that were lost, not sent: `count` since the previous `Lost` of the
+   * lane, and why. Sent by the process at its next flush (at exit too). Older readers skip the kind.
+   */
+  Lost = 26,
 }
 
 /** What a `Begin`/`End` span is. Waits carry the reason the lane is blocked. */
@@ -268,6 +273,11 @@ export const RECORD_FIELDS = {
     ['reason', 'str'],
     ['code', 'i32'],
   ],
+  /** `reason` is inline text: the sender writes it outside the lane's string interning. */
+  [Kind.Lost]: [
+    ['count', 'u32'],
+    ['reason', 'text'],
+  ],
 } as const satisfies Record<number, readonly (readonly [string, FieldType])[]>;
 
 /**
@@ -278,7 +288,7 @@ export const RECORD_FIELDS = {
 export const OPTIONAL_FROM: Partial<Record<Kind, number>> = { [Kind.RunStart]: 2 };
 
 /** Highest kind number in use. */
-export const MAX_KIND = Kind.RunEnd;
+export const MAX_KIND = Kind.Lost;
 
 type FieldsOf<K extends keyof typeof RECORD_FIELDS> = (typeof RECORD_FIELDS)[K];
 type ValueOf<T extends FieldType> = T extends 'text' | 'str' ? string : number;

@@ -1,7 +1,8 @@
 /** The end-of-run summary the CLI prints, computed from the trace store. */
 import { availableParallelism } from 'node:os';
 import { Cat, ObjType } from '../common/schema';
-import type { Series, TraceView } from '../common/store/api';
+import { LOST_HINT, lostTotal, lostWords } from '../common/lostWords';
+import type { LostRecords, Series, TraceView } from '../common/store/api';
 
 /** Figures of one run. */
 export interface RunSummary {
@@ -19,6 +20,10 @@ export interface RunSummary {
   /** Deepest any queue got, and which one ('' when the run had no queue). */
   peakQueueDepth: number;
   peakQueue: string;
+  /** Events that never reached the runner, in all. */
+  lostEvents: number;
+  /** The same per process and reason (a full ring). */
+  lost: LostRecords[];
 }
 
 /** Integral of a CPU series: each sample is the share since the previous one (the first covers `firstNs`); -1 (unknown) counts as 0. */
@@ -68,6 +73,8 @@ export function summarize(view: TraceView, wallNs: number, cores = availablePara
     lockWaitNs,
     peakQueueDepth,
     peakQueue,
+    lostEvents: lostTotal(view.lost?.() ?? []),
+    lost: [...(view.lost?.() ?? [])],
   };
 }
 
@@ -83,5 +90,6 @@ export function formatSummary(s: RunSummary): string[] {
     `CPU            ${Math.round(s.cpuUtilisation * 100)}% of ${s.cores} cores (${ms(s.cpuNs)} busy)`,
     `lock wait      ${ms(s.lockWaitNs)} total`,
     `peak queue     ${s.peakQueue ? `${s.peakQueueDepth} (${s.peakQueue})` : 'no queue'}`,
+    ...(s.lostEvents > 0 ? [`lost events    ${lostWords(s.lost)}`, `               ${LOST_HINT}`] : []),
   ];
 }

@@ -4,6 +4,7 @@
  * read-only debug snapshot of what was drawn (the browser tests and benchmarks read it).
  */
 import type { ChartFocus, RunPhase, ToPanel } from '../common/protocol';
+import { LOST_HINT, lostWords } from '../common/lostWords';
 import { TraceStore } from '../common/store';
 import { Chart, type ChartState } from './chart';
 import { AnalysisPanes } from './analysisPanes';
@@ -224,6 +225,7 @@ export class PanelApp {
     s.follow.disabled = !this.chart.live;
     const lanes = this.store?.lanes().length ?? 0;
     const problems = this.store?.problems ?? [];
+    const lost = lostWords(this.store?.lost() ?? []);
     if (this.phase === 'failed') {
       showMessage(
         s.message,
@@ -241,6 +243,11 @@ export class PanelApp {
       showMessage(s.message, 'error', 'Part of the trace could not be read', [
         `${problems[0].message} (connection ${problems[0].conn}).`,
         'Events before the damage are shown. Rerun to record a fresh trace; if it happens again, report it with the trace file.',
+      ]);
+    } else if (lost) {
+      showMessage(s.message, 'info', 'Some events were not recorded', [
+        `${lost}.`,
+        `${LOST_HINT[0].toUpperCase()}${LOST_HINT.slice(1)}.`,
       ]);
     } else if (lanes === 0 && (this.phase === 'starting' || this.phase === 'running')) {
       showMessage(s.message, 'info', 'Waiting for the first process…', [

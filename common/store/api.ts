@@ -150,6 +150,14 @@ export interface LaneTreeRow {
   level: number;
 }
 
+/** Records a process wrote but that never reached the runner (`Lost`), summed per process and reason. */
+export interface LostRecords {
+  pid: number;
+  count: number;
+  /** Why, as the runtime says it ('ring full'). */
+  reason: string;
+}
+
 /** Read access to a trace. */
 export interface TraceView {
   /** Monotonic ns of relative time 0. */
@@ -195,4 +203,6 @@ export interface TraceView {
   values?(obj: string, index?: number): Series;
   /** Event-loop utilisation samples of a lane (0..1). Optional. */
   elu?(lane: number): Series;
+  /** Records lost per process (never sent: a full ring), in order of first loss. Optional. */
+  lost?(): readonly LostRecords[];
 }

@@ -4,6 +4,7 @@
  * flows, tasks, output lines, marks and errors. `TraceStore` feeds it and answers queries from it.
  */
 import { Cat, Kind, Status, type EventOf, type TraceEvent } from '../schema';
+import type { LostRecords } from './api';
 import { FlowTable } from './flowTable';
 import { LaneTable } from './laneTable';
 import { OpenSpans } from './openSpans';
@@ -59,6 +60,8 @@ export class TraceTables {
   readonly lines = new OutputLines();
   readonly markList: { lane: number; t: number; name: string }[] = [];
   readonly errorList: { lane: number; t: number; message: string; stack: string }[] = [];
+  /** Records lost per process and reason (`Lost`). */
+  readonly lostList: LostRecords[] = [];
   readonly facts: RunFacts = { snippet: '', runtime: '', endReason: '', exitCode: NaN, end: NaN, cores: 0 };
   /** Per lane, the last closed lock wait not yet matched to an acquire. */
   private readonly lastLockWait: ({ obj: number; start: number } | undefined)[] = [];
@@ -188,6 +191,12 @@ export class TraceTables {
         break;
       case Kind.Aggregate:
         break;
+      case Kind.Lost: {
+        const row = this.lostList.find((l) => l.pid === e.pid && l.reason === e.reason);
+        if (row) row.count += e.count;
+        else this.lostList.push({ pid: e.pid, count: e.count, reason: e.reason });
+        break;
+      }
       default:
         this.skipped++;
     }

@@ -8,6 +8,7 @@ import type {
   Flow,
   Lane,
   LaneTreeRow,
+  LostRecords,
   OpenSpan,
   PointColumns,
   OutputLine,
@@ -92,6 +93,11 @@ export class TraceStore implements TraceView {
 
   str(id: number): string {
     return this.tables.strings.str(id);
+  }
+
+  /** Records lost per process (never sent: a full ring), in order of first loss. */
+  lost(): readonly LostRecords[] {
+    return this.tables.lostList;
   }
 
   lanes(): readonly Lane[] {

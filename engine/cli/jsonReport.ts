@@ -11,6 +11,7 @@ export interface JsonReport {
   /** The process exit code of the command (3 when `--stop-on-deadlock` stopped the run). */
   exitCode: number;
   result: RunResult;
+  /** The summary; `summary.lostEvents` / `summary.lost` count events that never reached the runner. */
   summary?: RunSummary;
   /** Deadlocks and stalls found while the run went on, in order. */
   deadlocks: RunDeadlock[];

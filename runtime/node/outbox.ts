@@ -6,9 +6,9 @@
  */
 import { writeSync } from 'node:fs';
 import { Kind } from '../../common/schema';
-import { writeRecord } from '../../common/wire';
+import { recordSize, writeRecord } from '../../common/wire';
 import { now } from './clock';
-import { Beat, BEAT_MS, laneTid, type RingReader } from './ring';
+import { Beat, BEAT_MS, laneTid, takeDropped, type RingReader } from './ring';
 
 /** Period of the `Sample` records. */
 export const SAMPLE_NS = 10e6;
@@ -16,6 +16,18 @@ export const SAMPLE_NS = 10e6;
 const STALE_NS = (BEAT_MS + 30) * 1e6;
 /** Bytes of one `Sample` record (header, two float fields). */
 const SAMPLE_BYTES = 5 + 16 + 16;
+
+/** Why a Node lane loses records: its ring stayed full (the words the CLI and the panel show). */
+export const RING_FULL = 'ring full';
+
+/** A `Lost` record for `count` records of `r`'s lane that were dropped. */
+function lostRecord(r: RingReader, count: number): Buffer {
+  const values = [count, RING_FULL];
+  const buf = Buffer.alloc(recordSize(Kind.Lost, values));
+  const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  writeRecord(view, buf, 0, Kind.Lost, now(), process.pid, laneTid(r.ctl, r.mem.tid), values);
+  return buf;
+}
 
 /** Writes as much of `buf` as the socket `fd` takes now; returns the bytes written. Throws if the socket is gone. */
 export function writeSome(fd: number, buf: Buffer): number {
@@ -46,15 +58,21 @@ export class Outbox {
     public pending: Buffer | undefined = undefined,
   ) {}
 
-  /** Sends what is pending, then everything in the rings plus `extra`; true if nothing is left over. */
+  /**
+   * Sends what is pending, then everything in the rings (each followed by a `Lost` record if it
+   * dropped records since the last one) plus `extra`; true if nothing is left over.
+   */
   pump(extra?: Buffer): boolean {
     if (this.pending && !this.send(this.pending)) return false;
     const parts: Buffer[] = [];
     for (const r of this.rings) {
       const got = r.take();
-      if (!got) continue;
-      parts.push(got.out);
-      this.taken.push([r, got.end]);
+      if (got) {
+        parts.push(got.out);
+        this.taken.push([r, got.end]);
+      }
+      const lost = takeDropped(r.ctl);
+      if (lost > 0) parts.push(lostRecord(r, lost));
     }
     if (extra) parts.push(extra);
     if (parts.length === 0) return true;

@@ -23,6 +23,8 @@ export class Recorder {
   private readonly ids = new Map<string, number>([['', 0]]);
   private nextId = 1;
   private nextSpan = 1;
+  /** A `StrDef` was dropped: the record that uses the string must be dropped too (its id is undefined). */
+  private strLost = false;
   private beatTimer: NodeJS.Timeout | undefined;
 
   /** Starts recording into `mem`; `heartbeat` false if the caller keeps the ring's heartbeat itself. */
@@ -56,22 +58,31 @@ export class Recorder {
     let id = this.ids.get(s);
     if (id === undefined) {
       id = this.nextId++;
-      this.ids.set(s, id);
-      this.put(Kind.StrDef, 0, [id, s], 0);
+      if (this.put(Kind.StrDef, 0, [id, s], 0)) this.ids.set(s, id);
+      else this.strLost = this.enabled;
     }
     return id;
   }
 
-  /** Writes one record; `str` fields must already be ids (see `str`). `t` defaults to now. */
-  put(kind: Kind, t: number, values: readonly (number | string)[], pid = this.pid): void {
+  /** True (and the record counted as dropped) if a string this record uses lost its `StrDef`. */
+  private lostStr(ring: RingWriter): boolean {
+    if (!this.strLost) return false;
+    this.strLost = false;
+    ring.drop();
+    return true;
+  }
+
+  /** Writes one record; `str` fields must already be ids (see `str`). `t` defaults to now. False if dropped. */
+  put(kind: Kind, t: number, values: readonly (number | string)[], pid = this.pid): boolean {
     const ring = this.ring;
-    if (!ring) return;
+    if (!ring || (kind !== Kind.StrDef && this.lostStr(ring))) return false;
     const size = recordSize(kind, values);
     const at = ring.reserve(size);
-    if (at < 0) return;
+    if (at < 0) return false;
     const time = t || now();
     ring.commit(writeRecord(ring.view, ring.bytes, at, kind, time, pid, this.tid, values));
     if (time > this.lateAfter) this.onLate?.();
+    return true;
   }
 
   /**
@@ -80,7 +91,7 @@ export class Recorder {
    */
   put4(kind: Kind, n: number, a: number, b = 0, c = 0, d = 0, e = 0, f = 0): void {
     const ring = this.ring;
-    if (!ring) return;
+    if (!ring || this.lostStr(ring)) return;
     const size = 21 + 4 * n;
     const at = ring.reserve(size);
     if (at < 0) return;

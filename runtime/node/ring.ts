@@ -18,6 +18,19 @@ export const enum Ctl {
   Dead = 5,
   /** The lane's tid as the recording thread wrote it (a Thread's OS thread id), 0 until then. */
   Lane = 6,
+  /** How many of `Dropped` were already reported in a `Lost` record (written by whichever thread sends). */
+  Reported = 7,
+}
+
+/**
+ * Drops of `ctl`'s ring not yet reported, and marks them reported: the sender then writes one `Lost`
+ * record with the count. Only the thread that sends the ring calls this.
+ */
+export function takeDropped(ctl: Int32Array): number {
+  const dropped = Atomics.load(ctl, Ctl.Dropped);
+  const n = dropped - Atomics.load(ctl, Ctl.Reported);
+  if (n !== 0) Atomics.store(ctl, Ctl.Reported, dropped);
+  return n;
 }
 
 /** The tid of the lane that `ctl`'s ring records: what the thread published, else `fallback`. */
@@ -62,6 +75,8 @@ export class RingWriter {
   readonly beat: Float64Array;
   private head = 0;
   private readonly cap: number;
+  /** Waits of ~50 ms for room before a record is dropped (0 with a test ring: drop at once). */
+  waits = 20;
   /** Called when the ring is full, before waiting for room (the main thread starts its flusher there). */
   onFull: (() => void) | undefined;
 
@@ -86,15 +101,21 @@ export class RingWriter {
           return 0;
         }
       } else if (head + size < tail) return head;
-      // Full: wake the flusher and wait for the tail to move, at most ~1 s in all.
-      if (attempt >= 20 || Atomics.load(this.ctl, Ctl.Dead) === 1) {
-        Atomics.add(this.ctl, Ctl.Dropped, 1);
+      // Full: wake the flusher and wait for the tail to move, at most ~1 s in all. A record larger
+      // than the ring can never fit: it is dropped at once.
+      if (attempt >= this.waits || size >= this.cap || Atomics.load(this.ctl, Ctl.Dead) === 1) {
+        this.drop();
         return -1;
       }
       this.onFull?.();
       this.wake();
       Atomics.wait(this.ctl, Ctl.Tail, tail, 50);
     }
+  }
+
+  /** Counts one record that could not be written; the sender reports it in a `Lost` record. */
+  drop(): void {
+    Atomics.add(this.ctl, Ctl.Dropped, 1);
   }
 
   /** Publishes the record(s) written up to `end`. */
@@ -109,9 +130,12 @@ export class RingWriter {
     Atomics.notify(this.ctl, Ctl.Wake);
   }
 
-  /** Whether everything written so far was taken by the reader. */
+  /** Whether everything written so far was taken by the reader, drops reported included. */
   empty(): boolean {
-    return Atomics.load(this.ctl, Ctl.Tail) === this.head;
+    return (
+      Atomics.load(this.ctl, Ctl.Tail) === this.head &&
+      Atomics.load(this.ctl, Ctl.Dropped) === Atomics.load(this.ctl, Ctl.Reported)
+    );
   }
 
   /** Blocks until the flusher sent everything written so far, at most `ms`; true if it did. */
@@ -120,7 +144,7 @@ export class RingWriter {
     this.wake();
     for (;;) {
       const tail = Atomics.load(this.ctl, Ctl.Tail);
-      if (tail === this.head) return true;
+      if (this.empty()) return true;
       if (Atomics.load(this.ctl, Ctl.Dead) === 1) return false;
       const left = deadline - Date.now();
       if (left <= 0) return false;

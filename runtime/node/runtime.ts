@@ -20,13 +20,20 @@ import { CHILD_ENV } from './spawn';
 
 /** Bytes of each thread's event ring. */
 export const RING_BYTES = 4 << 20;
+/**
+ * Tests only: the main thread's ring gets this many bytes and drops a record at once when full
+ * (instead of waiting up to 1 s for the flusher), so a test can make a run lose records.
+ */
+const TEST_RING_ENV = 'CONCURRENCY_LENS_TEST_RING_BYTES';
 
 function startRecording(role: Role): void {
   const socket = process.env[ENV.socket];
   const token = process.env[ENV.token];
   if (!socket || !token) return;
-  const ring = allocRing(RING_BYTES, 0);
+  const testBytes = Number(process.env[TEST_RING_ENV]) || 0;
+  const ring = allocRing(testBytes > 0 ? testBytes : RING_BYTES, 0);
   rec.attach(ring, process.pid, 0, false);
+  if (testBytes > 0) rec.ring!.waits = 0;
   startSending(ring, socket, token);
   rec.event(Kind.ProcStart, [role === Role.Root ? 0 : process.ppid, ctx.name, role], [1]);
   captureOutput();

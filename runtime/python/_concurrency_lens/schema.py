@@ -31,6 +31,7 @@ RECORD_FIELDS = {
     23: ('Aggregate', [('obj', 'str'), ('what', 'u32'), ('count', 'u32'), ('since', 'f64')]),
     24: ('RunStart', [('snippet', 'str'), ('runtime', 'str'), ('cores', 'u32')]),
     25: ('RunEnd', [('reason', 'str'), ('code', 'i32')]),
+    26: ('Lost', [('count', 'u32'), ('reason', 'text')]),
 }
 
 
