@@ -86,7 +86,7 @@ export class Process<A extends unknown[] = unknown[]> {
   async join(timeout?: number): Promise<boolean> {
     if (!this.#exited) throw new Error(`${this.name} cannot be joined before it is started`);
     if (this.exitCode !== null) return true;
-    return waitRecorded(Cat.WaitJoin, this.name, `pid ${this.pid}`, this.#exited, timeout);
+    return waitRecorded(Cat.WaitJoin, this.name, `pid ${this.pid}`, this.#exited, timeout, `proc:${this.pid}`);
   }
 
   /** Whether the child was started and has not ended. */

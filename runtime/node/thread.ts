@@ -85,7 +85,15 @@ export class Thread<A extends unknown[] = unknown[]> {
     const ring = this.#ring;
     // The lane's tid is the thread's OS thread id, which the thread publishes as it starts.
     if (ring && this.isAlive()) await waitAsync(new Int32Array(ring.ctl), Ctl.Lane, 0, 1000).value;
-    return waitRecorded(Cat.WaitJoin, this.name, `thread ${this.tid}`, this.#exited, timeout);
+    const tid = this.tid;
+    return waitRecorded(
+      Cat.WaitJoin,
+      this.name,
+      `thread ${tid}`,
+      this.#exited,
+      timeout,
+      `thread:${process.pid}:${tid}`,
+    );
   }
 
   /**

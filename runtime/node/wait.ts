@@ -5,7 +5,8 @@ import { rec } from './recorder';
 
 /**
  * Waits for `done`, at most `timeout` ms, inside a span of `cat` (ended Ok, or Timeout if the time ran
- * out); resolves true if `done` settled in time.
+ * out); resolves true if `done` settled in time. `obj` names what is waited for (a join's
+ * `proc:<pid>` / `thread:<pid>:<tid>`, which the deadlock detector follows).
  */
 export async function waitRecorded(
   cat: Cat,
@@ -13,8 +14,9 @@ export async function waitRecorded(
   detail: string,
   done: Promise<unknown>,
   timeout?: number,
+  obj = '',
 ): Promise<boolean> {
-  const span = rec.begin(cat, name, detail, '', callerLocation());
+  const span = rec.begin(cat, name, detail, obj, callerLocation());
   let timer: NodeJS.Timeout | undefined;
   const ended = await Promise.race([
     done.then(() => true),

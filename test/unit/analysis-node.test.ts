@@ -151,3 +151,45 @@ test('node: the samples the lints link to do not trigger those lints', async () 
       assert.ok(!ids.includes(id), `${name}: ${id}`);
   }
 });
+
+test('node: a thread joined by the holder of the lock it waits for is a deadlock cycle (the join names thread:<pid>:<tid>)', async () => {
+  const r = await runCode(
+    `
+    import { Lock, Thread, main } from 'concurrency-lens';
+    export async function work(lock: Lock) {
+      await lock.acquire();
+      lock.release();
+    }
+    main(async () => {
+      const lock = new Lock({ name: 'gate' });
+      await lock.acquire();
+      const t = new Thread({ target: work, args: [lock], name: 'worker' });
+      t.start();
+      // Stuck for 1.5 s: the thread waits for the lock this thread holds. Then undo it and finish.
+      const ended = await t.join(1500);
+      lock.release();
+      await t.join();
+      console.log('joined in time', ended);
+    });
+  `,
+    { stopAfter: 15000 },
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const joins = r.events.filter((e) => e.kind === Kind.Begin && e.cat === Cat.WaitJoin);
+  const thread = r.events.find((e) => e.kind === Kind.ThreadStart);
+  assert.ok(thread);
+  assert.ok(
+    joins.length > 0 && joins.every((j) => j.kind === Kind.Begin && j.obj === `thread:${thread.pid}:${thread.tid}`),
+    JSON.stringify(joins),
+  );
+  const det = new DeadlockDetector();
+  let report: DeadlockReport | undefined;
+  for (const e of r.events) report ??= det.add(e) ?? undefined;
+  assert.ok(report, 'deadlock reported');
+  assert.equal(report.kind, 'cycle', report.sentence);
+  const [pid, tid] = [thread.pid, thread.tid];
+  assert.equal(
+    report.sentence,
+    `process ${pid} holds lock gate and waits for thread ${tid} of process ${pid} to exit; thread ${tid} of process ${pid} waits for gate`,
+  );
+});
