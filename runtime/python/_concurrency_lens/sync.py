@@ -1,6 +1,7 @@
 """Locks, semaphores, conditions and events of `multiprocessing` and `threading`, when the user's
 code creates them. Uncontended acquisitions take a fast path: a few per 10 ms are recorded in full
-(LockAcquire + a Hold span), the rest only counted and sent as `Aggregate` records. Contended waits
+(LockAcquire + a Hold span), the rest only counted and sent as `Aggregate` records (semaphore releases
+past the budget too, with `what` = LockRelease). Contended waits
 are always recorded in full (a `Wait*` span, then LockAcquire with waited=1)."""
 import itertools
 import weakref
@@ -25,12 +26,18 @@ def _tick():
             o._cl_agg = 0
             o._cl_seen = total
             R.emit(K.AGGREGATE, (o._cl_key, o._cl_what, n, since), t, 0)
+        rel = o._cl_rel
+        if rel:
+            # Semaphore releases past the budget: counted, not silently left out.
+            o._cl_rel -= rel
+            R.emit(K.AGGREGATE, (o._cl_key, K.LOCK_RELEASE, rel, since), t, 0)
         o._cl_budget = BUDGET
 
 
 def _after_fork():
     for o in list(_registry):
         o._cl_agg = 0
+        o._cl_rel = 0
         o._cl_seen = o._cl_count.__reduce__()[1][0]
 
 
@@ -44,6 +51,7 @@ def _init(o, key, what=K.LOCK_ACQUIRE):
     o._cl_what = what
     o._cl_budget = BUDGET
     o._cl_agg = 0
+    o._cl_rel = 0
     o._cl_hold = 0
     o._cl_depth = 0
     o._cl_count = itertools.count()

@@ -96,6 +96,8 @@ def _mp_classes():
             self._semlock.release()
             if self._cl_budget > 0:
                 R.emit(K.LOCK_RELEASE, (self._cl_key,))
+            else:
+                self._cl_rel += 1  # counted, sent as an Aggregate at the next tick
 
         def __enter__(self):
             return self._cl_acquire()

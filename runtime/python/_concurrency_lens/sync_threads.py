@@ -123,8 +123,11 @@ def install():
 
             def release(self, n=1):
                 base.release(self, n)
-                if self._cl_key is not None and self._cl_budget > 0:
-                    R.emit(K.LOCK_RELEASE, (self._cl_key,))
+                if self._cl_key is not None:
+                    if self._cl_budget > 0:
+                        R.emit(K.LOCK_RELEASE, (self._cl_key,))
+                    else:
+                        self._cl_rel += 1  # counted, sent as an Aggregate at the next tick
 
         TSem.__name__ = TSem.__qualname__ = base.__name__
         TSem.__module__ = 'threading'  # pickled by reference (e.g. a Manager's registry) as threading.X
