@@ -30,7 +30,9 @@ const MAP_AHEAD = 4;
 interface Task {
   id: number;
   fn: string;
-  items: unknown[] | string;
+  items: unknown[];
+  /** `items` as sent (encoded when first sent, kept for a resend after a worker died). */
+  wire?: unknown[] | string;
   star: boolean;
   detail: string;
   /** The least window this task may be sent in (`MAP_AHEAD` for default chunks, else 0). */
@@ -46,6 +48,14 @@ interface Worker {
 }
 
 let workers = 0;
+
+/** The chunks' results in one array: `concat` copies whole packed arrays at once (a few calls for many chunks). */
+function joinParts(parts: unknown[][]): unknown[] {
+  if (parts.length === 1) return parts[0];
+  let out: unknown[] = [];
+  for (let i = 0; i < parts.length; i += 4096) out = out.concat(...parts.slice(i, i + 4096));
+  return out;
+}
 
 /** The pending result of `applyAsync`. */
 export class AsyncResult<T> {
@@ -183,7 +193,8 @@ export class Pool {
       if (!best) break;
       const t = this.#queue.shift()!;
       best.inflight.push(t);
-      const msg: TaskMsg = { pool: this.key, id: t.id, fn: t.fn, items: t.items, star: t.star, detail: t.detail };
+      t.wire ??= encodeList(t.items);
+      const msg: TaskMsg = { pool: this.key, id: t.id, fn: t.fn, items: t.wire, star: t.star, detail: t.detail };
       const batch = batches.get(best);
       if (batch) batch.push(msg);
       else batches.set(best, [msg]);
@@ -200,32 +211,34 @@ export class Pool {
     items: unknown[],
     star: boolean,
     chunksize: number,
-    each: (first: number, r: Parameters<Task['done']>[0]) => void,
+    each: (first: number, r: Parameters<Task['done']>[0], chunk: number) => void,
     ahead = 0,
   ): void {
     if (this.#state !== 'run') throw new Error(`${this.name} is ${this.#state === 'close' ? 'closed' : 'terminated'}`);
     const name = exportedName(fn, 'Pool task function');
     const loc = callerLocation();
+    const firstId = this.#nextTask + 1;
     for (let first = 0; first < items.length; first += chunksize) {
       const chunk = items.slice(first, first + chunksize);
       const id = ++this.#nextTask;
       const detail = describeArgs(chunk, star);
       rec.event(Kind.TaskSubmit, [this.key, id, name, detail, chunk.length, loc], [0, 2, 3, 5]);
       const start = first;
+      const k = id - firstId;
       this.#queue.push({
         id,
         fn: name,
-        items: encodeList(chunk),
+        items: chunk,
         star,
         detail,
         ahead,
         done: (r) => {
           rec.event(Kind.TaskResult, [this.key, id, r.ok ? Status.Ok : Status.Error], [0]);
-          each(start, r);
+          each(start, r, k);
         },
       });
-      // Long submissions: let the workers start on the first chunks while the rest are prepared.
-      if (id % 512 === 0) this.#dispatch();
+      // Let the workers start on the first chunks (one each) while the rest are prepared.
+      if (first === chunksize * (this.processes - 1) || id % 512 === 0) this.#dispatch();
     }
     this.#dispatch();
   }
@@ -260,23 +273,24 @@ export class Pool {
     chunksize: number | undefined,
     label: string,
   ): Promise<R[]> {
-    const results = new Array<R>(items.length);
+    const size = chunksize ?? this.#defaultChunk(items.length);
+    // Each chunk's results, joined once at the end (one builtin call, not a copy loop per chunk).
+    const parts: unknown[][] = [];
     const span = rec.begin(Cat.WaitResult, label, `${items.length} items`, this.key, callerLocation());
     try {
       await new Promise<void>((resolve, reject) => {
         let left = items.length;
         if (left === 0) return resolve();
-        const each = (first: number, r: Parameters<Task['done']>[0]): void => {
+        const each = (_first: number, r: Parameters<Task['done']>[0], chunk: number): void => {
           if (!r.ok) return reject(r.error);
-          for (let i = 0; i < r.results.length; i++) results[first + i] = r.results[i] as R;
+          parts[chunk] = r.results;
           left -= r.results.length;
           if (left === 0) resolve();
         };
-        if (chunksize !== undefined) this.#submit(fn, items, star, chunksize, each);
-        else this.#submit(fn, items, star, this.#defaultChunk(items.length), each, MAP_AHEAD);
+        this.#submit(fn, items, star, size, each, chunksize === undefined ? MAP_AHEAD : 0);
       });
       rec.end(span, Status.Ok);
-      return results;
+      return joinParts(parts) as R[];
     } catch (e) {
       rec.end(span, Status.Error);
       throw e;
