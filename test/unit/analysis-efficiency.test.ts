@@ -4,25 +4,7 @@ import { criticalPath } from '../../common/analysis/criticalPath';
 import { efficiency } from '../../common/analysis/efficiency';
 import { lint } from '../../common/analysis/lints';
 import { editorHints } from '../../common/analysis/hints';
-import { Cat, ObjType, Role, TraceBuilder, ms } from './analysis-trace';
-
-const P = 'pool:41:1';
-
-/** Pool(2).map over four tasks; the last one is long: the stair-step. */
-function stairStep() {
-  return new TraceBuilder()
-    .proc(41, 0, 110, { role: Role.Root })
-    .proc(42, 1, 104, { ppid: 41, role: Role.PoolWorker })
-    .proc(43, 1, 105, { ppid: 41, role: Role.PoolWorker })
-    .obj(41, P, ObjType.Pool, 'Pool-1', 'stairs.py:8:10', 2)
-    .task(P, 1, 41, 42, 10, 10, 20, 20)
-    .task(P, 2, 41, 43, 10, 10, 20, 20)
-    .task(P, 3, 41, 42, 10, 20, 30, 30)
-    .task(P, 4, 41, 43, 10, 20, 100, 100)
-    .span(41, Cat.WaitResult, 10, 100, { name: 'map', loc: 'stairs.py:9:5' })
-    .span(41, Cat.WaitJoin, 100, 105, { obj: P, name: 'join' })
-    .build();
-}
+import { Cat, ObjType, Role, TraceBuilder, ms, stairStep } from './analysis-trace';
 
 test('efficiency: speed-up, efficiency, and the stair-step and serial fraction named with their numbers', () => {
   const { store, facts } = stairStep();

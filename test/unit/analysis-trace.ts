@@ -189,4 +189,20 @@ export class TraceBuilder {
   }
 }
 
+/** Pool(2).map over four tasks (pool `pool:41:1`); the last one is long: the stair-step. */
+export function stairStep() {
+  return new TraceBuilder()
+    .proc(41, 0, 110, { role: Role.Root })
+    .proc(42, 1, 104, { ppid: 41, role: Role.PoolWorker })
+    .proc(43, 1, 105, { ppid: 41, role: Role.PoolWorker })
+    .obj(41, 'pool:41:1', ObjType.Pool, 'Pool-1', 'stairs.py:8:10', 2)
+    .task('pool:41:1', 1, 41, 42, 10, 10, 20, 20)
+    .task('pool:41:1', 2, 41, 43, 10, 10, 20, 20)
+    .task('pool:41:1', 3, 41, 42, 10, 20, 30, 30)
+    .task('pool:41:1', 4, 41, 43, 10, 20, 100, 100)
+    .span(41, Cat.WaitResult, 10, 100, { name: 'map', loc: 'stairs.py:9:5' })
+    .span(41, Cat.WaitJoin, 100, 105, { obj: 'pool:41:1', name: 'join' })
+    .build();
+}
+
 export { Cat, Kind, ObjType, Role, Status };

@@ -3,28 +3,11 @@ import assert from 'node:assert/strict';
 import { DeadlockDetector } from '../../common/analysis/deadlock';
 import { LOCK_ORDER_EXPLANATION } from '../../common/analysis/lockOrder';
 import { findingsOf, hasFindings, locsOf, mergeSegments } from '../../webview/findingsModel';
-import { Cat, ObjType, Role, TraceBuilder, ms } from './analysis-trace';
+import { Cat, ObjType, Role, TraceBuilder, ms, stairStep } from './analysis-trace';
 
-const P = 'pool:41:1';
 const Q = 'queue:41:1';
 const A = 'lock:41:1';
 const B = 'lock:41:2';
-
-/** Pool(2).map over four tasks, the last one long (the stair-step of the efficiency tests). */
-function stairStep() {
-  return new TraceBuilder()
-    .proc(41, 0, 110, { role: Role.Root })
-    .proc(42, 1, 104, { ppid: 41, role: Role.PoolWorker })
-    .proc(43, 1, 105, { ppid: 41, role: Role.PoolWorker })
-    .obj(41, P, ObjType.Pool, 'Pool-1', 'stairs.py:8:10', 2)
-    .task(P, 1, 41, 42, 10, 10, 20, 20)
-    .task(P, 2, 41, 43, 10, 10, 20, 20)
-    .task(P, 3, 41, 42, 10, 20, 30, 30)
-    .task(P, 4, 41, 43, 10, 20, 100, 100)
-    .span(41, Cat.WaitResult, 10, 100, { name: 'map', loc: 'stairs.py:9:5' })
-    .span(41, Cat.WaitJoin, 100, 105, { obj: P, name: 'join' })
-    .build();
-}
 
 test('efficiency and limiters in the command line\u2019s words; a limiter that is also a lint carries its explanation and sample', () => {
   const { store } = stairStep();
