@@ -248,5 +248,6 @@ function ownData(view: TraceView): OwnData {
     objects: view.objects().map((o) => ({ ...o })),
     tasks,
     output: view.output().map((o) => ({ ...o })),
+    lost: (view.lost?.() ?? []).map((l) => ({ pid: l.pid, count: l.count, reason: l.reason })),
   };
 }

@@ -1,7 +1,8 @@
 /**
  * Shared vocabulary of the Chrome Trace Event Format exporter and importer: the event shape, the
  * category names our span categories get, and the `otherData` block that makes our own traces
- * round-trip (lanes, objects, tasks, output and run facts that have no natural Chrome event).
+ * round-trip (lanes, objects, tasks, output, lost-record counts and run facts that have no natural
+ * Chrome event).
  */
 import { CATEGORIES } from '../categories';
 
@@ -91,6 +92,8 @@ export interface OwnData {
   tasks: TaskFacts[];
   /** `tid` absent in older exports (then 0). */
   output: { t: number; pid: number; tid?: number; stream: number; text: string }[];
+  /** Records lost per process and reason (`Lost`, summed); absent in older exports (then none). */
+  lost?: { pid: number; count: number; reason: string }[];
 }
 
 /** NaN → null for JSON. */

@@ -1,6 +1,7 @@
 /**
  * The part of an import that only our own traces have: `otherData.concurrencyLens` with lanes,
- * objects, tasks, output and run facts, turned back into the records a live run would have sent.
+ * objects, tasks, output, lost-record counts and run facts, turned back into the records a live run
+ * would have sent.
  */
 import { Kind, SCHEMA_VERSION } from '../schema';
 import { ChromeTraceError, field } from './input';
@@ -93,6 +94,15 @@ export function importOwn(block: unknown, recs: RecordList, warnings: string[]):
       `${field(x, 'text', 'string', p)}\n`,
     ]);
   });
+  // One Lost record per process and reason at the process's start: the store only sums them.
+  if (o.lost !== undefined) {
+    list(o, 'lost', path).forEach((x, i) => {
+      const p = `${path}.lost[${i}]`;
+      const pid = field(x, 'pid', 'number', p);
+      const fields = [field(x, 'count', 'number', p), field(x, 'reason', 'string', p)];
+      recs.add(Kind.Lost, laneStart.get(pid) ?? origin, pid, 0, fields);
+    });
+  }
   const run = field(o, 'run', 'object', path);
   const rp = `${path}.run`;
   const cores = run.cores === undefined ? 0 : field(run, 'cores', 'number', rp);
