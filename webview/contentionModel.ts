@@ -2,7 +2,7 @@
  * What the contention table shows, as plain data: its columns (header, sort key, cell text) over the
  * analysis core's `ContentionRow`, and the wait spans of one object to highlight in the chart.
  */
-import type { ContentionColumn, ContentionRow } from '../common/analysis/contention';
+import { DURATION_COLUMNS, durationOf, type ContentionColumn, type ContentionRow } from '../common/analysis/contention';
 import { Cat } from '../common/schema';
 import type { TraceView } from '../common/store/api';
 import { formatDuration } from './layout';
@@ -17,8 +17,6 @@ export interface TableColumn {
   numeric: boolean;
 }
 
-const dur = (ns: number, count: number): string => (count > 0 ? formatDuration(ns) : '–');
-
 const col = (
   key: ContentionColumn,
   header: string,
@@ -27,14 +25,8 @@ const col = (
   numeric = true,
 ): TableColumn => ({ key, header, title, cell, numeric });
 
-/** A duration column: statistic `f` of the waits or holds ('–' when there were none). */
-const stat = (
-  key: ContentionColumn,
-  header: string,
-  title: string,
-  of: 'wait' | 'hold',
-  f: 'total' | 'p50' | 'p95' | 'max',
-): TableColumn => col(key, header, title, (r) => dur(r[of][f], r[of].count));
+/** "Wait p50", "Hold total". */
+const durationHeader = (of: string, stat: string): string => `${of[0].toUpperCase()}${of.slice(1)} ${stat}`;
 
 /** The columns, in order. */
 export const COLUMNS: readonly TableColumn[] = [
@@ -42,14 +34,12 @@ export const COLUMNS: readonly TableColumn[] = [
   col('type', 'Kind', 'Kind of object', (r) => r.typeWord, false),
   col('acquisitions', 'Acq.', 'Acquisitions (locks) or gets (queues)', (r) => String(r.acquisitions)),
   col('waitShare', 'Waited', 'Share of acquisitions that had to wait', (r) => `${Math.round(r.waitShare * 100)}%`),
-  stat('waitTotal', 'Wait total', 'Total time spent waiting', 'wait', 'total'),
-  stat('waitP50', 'Wait p50', 'Median wait', 'wait', 'p50'),
-  stat('waitP95', 'Wait p95', '95th percentile wait', 'wait', 'p95'),
-  stat('waitMax', 'Wait max', 'Longest wait', 'wait', 'max'),
-  stat('holdTotal', 'Hold total', 'Total time held', 'hold', 'total'),
-  stat('holdP50', 'Hold p50', 'Median hold', 'hold', 'p50'),
-  stat('holdP95', 'Hold p95', '95th percentile hold', 'hold', 'p95'),
-  stat('holdMax', 'Hold max', 'Longest hold', 'hold', 'max'),
+  ...DURATION_COLUMNS.map((c) =>
+    col(c.key, durationHeader(c.of, c.stat), c.title, (r) => {
+      const ns = durationOf(c, r);
+      return ns === undefined ? '–' : formatDuration(ns);
+    }),
+  ),
   col('convoy', 'Convoy', 'Most waiters at once', (r) => String(r.convoy)),
   col('processes', 'Procs', 'Processes that used it', (r) => String(r.pids.length)),
 ];

@@ -61,20 +61,43 @@ export interface ContentionRow {
 
 /** Sortable columns of the table. */
 export type ContentionColumn =
-  | 'name'
-  | 'type'
-  | 'acquisitions'
-  | 'waitShare'
-  | 'waitTotal'
-  | 'waitP50'
-  | 'waitP95'
-  | 'waitMax'
-  | 'holdTotal'
-  | 'holdP50'
-  | 'holdP95'
-  | 'holdMax'
-  | 'convoy'
-  | 'processes';
+  'name' | 'type' | 'acquisitions' | 'waitShare' | DurationColumnKey | 'convoy' | 'processes';
+
+/** The columns that show a duration statistic of the waits or the holds. */
+export type DurationColumnKey =
+  'waitTotal' | 'waitP50' | 'waitP95' | 'waitMax' | 'holdTotal' | 'holdP50' | 'holdP95' | 'holdMax';
+
+/** A duration column: statistic `stat` of an object's waits or holds, and what it means (a header tooltip). */
+export interface DurationColumn {
+  key: DurationColumnKey;
+  of: 'wait' | 'hold';
+  stat: 'total' | 'p50' | 'p95' | 'max';
+  title: string;
+}
+
+/** What each duration column shows; a record, so a key left out is a compile error. */
+const DURATIONS: Record<DurationColumnKey, Omit<DurationColumn, 'key'>> = {
+  waitTotal: { of: 'wait', stat: 'total', title: 'Total time spent waiting' },
+  waitP50: { of: 'wait', stat: 'p50', title: 'Median wait' },
+  waitP95: { of: 'wait', stat: 'p95', title: '95th percentile wait' },
+  waitMax: { of: 'wait', stat: 'max', title: 'Longest wait' },
+  holdTotal: { of: 'hold', stat: 'total', title: 'Total time held' },
+  holdP50: { of: 'hold', stat: 'p50', title: 'Median hold' },
+  holdP95: { of: 'hold', stat: 'p95', title: '95th percentile hold' },
+  holdMax: { of: 'hold', stat: 'max', title: 'Longest hold' },
+};
+
+/** The duration columns in table order, for the CLI's text table and the panel's table alike. */
+export const DURATION_COLUMNS: readonly DurationColumn[] = Object.entries(DURATIONS).map(([key, c]) => ({
+  key: key as DurationColumnKey,
+  ...c,
+}));
+
+/** Row `r`'s value in duration column `c` (ns), or undefined when there were no waits (holds) to measure. */
+export function durationOf(c: DurationColumn, r: ContentionRow): number | undefined {
+  const s = r[c.of];
+  return s.count > 0 ? s[c.stat] : undefined;
+}
 
 const KIND_HOLD = 1;
 const KIND_LOCK_WAIT = 2;
@@ -269,14 +292,11 @@ const COLUMN: Record<ContentionColumn, (r: ContentionRow) => number | string> = 
   type: (r) => r.typeWord,
   acquisitions: (r) => r.acquisitions,
   waitShare: (r) => r.waitShare,
-  waitTotal: (r) => r.wait.total,
-  waitP50: (r) => r.wait.p50,
-  waitP95: (r) => r.wait.p95,
-  waitMax: (r) => r.wait.max,
-  holdTotal: (r) => r.hold.total,
-  holdP50: (r) => r.hold.p50,
-  holdP95: (r) => r.hold.p95,
-  holdMax: (r) => r.hold.max,
+  // Sorting sees the raw statistic (a total of 0 when nothing waited), not durationOf's undefined.
+  ...(Object.fromEntries(DURATION_COLUMNS.map((c) => [c.key, (r: ContentionRow) => r[c.of][c.stat]])) as Record<
+    DurationColumnKey,
+    (r: ContentionRow) => number
+  >),
   convoy: (r) => r.convoy,
   processes: (r) => r.pids.length,
 };

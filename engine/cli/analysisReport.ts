@@ -4,7 +4,7 @@
  * shows the fix, and lock-order inversions.
  */
 import type { RunAnalysis } from '../../common/analysis';
-import type { ContentionRow } from '../../common/analysis/contention';
+import { DURATION_COLUMNS, durationOf, type ContentionRow } from '../../common/analysis/contention';
 import { LOCK_ORDER_EXPLANATION, type LockOrderInversion } from '../../common/analysis/lockOrder';
 import { fmtDuration, fmtPercent } from '../../common/analysis/util';
 import type { RunDeadlock } from '../liveDeadlock';
@@ -58,20 +58,13 @@ export function contentionLines(rows: readonly ContentionRow[], verbose: boolean
     const what = rows.length === 1 ? `its ${rows[0].typeWord}` : `any of its ${rows.length} locks and queues`;
     return [`contention: no process waited for ${what} (--verbose lists them)`];
   }
-  const d = (ns: number, n: number): string => (n > 0 ? fmtDuration(ns) : '—');
   const table = [
     [
       'object',
       'acq',
       'waited',
-      'wait total',
-      'p50',
-      'p95',
-      'max',
-      'hold total',
-      'p50',
-      'p95',
-      'max',
+      // "wait total", "p50", "p95", "max", "hold total", ...
+      ...DURATION_COLUMNS.map((c) => (c.stat === 'total' ? `${c.of} total` : c.stat)),
       'convoy',
       'processes',
       'lines',
@@ -80,14 +73,10 @@ export function contentionLines(rows: readonly ContentionRow[], verbose: boolean
       `${r.typeWord} ${r.name || r.obj}`,
       String(r.acquisitions),
       fmtPercent(r.waitShare),
-      d(r.wait.total, r.wait.count),
-      d(r.wait.p50, r.wait.count),
-      d(r.wait.p95, r.wait.count),
-      d(r.wait.max, r.wait.count),
-      d(r.hold.total, r.hold.count),
-      d(r.hold.p50, r.hold.count),
-      d(r.hold.p95, r.hold.count),
-      d(r.hold.max, r.hold.count),
+      ...DURATION_COLUMNS.map((c) => {
+        const ns = durationOf(c, r);
+        return ns === undefined ? '—' : fmtDuration(ns);
+      }),
       String(r.convoy),
       firstFew(r.pids.map(String), 4, ','),
       firstFew(

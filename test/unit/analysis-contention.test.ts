@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { compareContention, contentionTable } from '../../common/analysis/contention';
+import { compareContention, contentionTable, DURATION_COLUMNS } from '../../common/analysis/contention';
+import { contentionLines } from '../../engine/cli/analysisReport';
+import { COLUMNS } from '../../webview/contentionModel';
 import { breakdown, stateLabel } from '../../common/analysis/breakdown';
 import { whyWaiting } from '../../common/analysis/whyWaiting';
 import { editorHints } from '../../common/analysis/hints';
@@ -78,6 +80,26 @@ test('contention follows a time range and sorts by any column', () => {
     rows.sort(compareContention('waitP95', 'asc')).map((r) => r.name),
     ['A', 'jobs'],
   );
+});
+
+test('the CLI and the panel show the same duration columns, a dash where nothing waited or was held', () => {
+  const { store, facts } = convoy();
+  const rows = contentionTable(store, facts);
+  const keys = DURATION_COLUMNS.map((c) => c.key);
+  const panel = COLUMNS.filter((c) => (keys as string[]).includes(c.key));
+  assert.deepEqual(
+    panel.map((c) => c.key),
+    keys,
+  );
+  // The unused queue: no waits, no holds.
+  const jobs = rows.find((r) => r.name === 'jobs')!;
+  assert.deepEqual(
+    panel.map((c) => c.cell(jobs)),
+    keys.map(() => '–'),
+  );
+  const [header, , queue] = contentionLines(rows, true).slice(1);
+  assert.match(header, /wait total +p50 +p95 +max +hold total +p50 +p95 +max +convoy/);
+  assert.match(queue, /^ {2}queue jobs +0 +0%( +—){8} +0/);
 });
 
 test('breakdown splits each lane into running, waiting, sleeping and follows a range', () => {
