@@ -3,7 +3,8 @@
  * Import it from a snippet; the runner starts the snippet through `boot.js`.
  */
 export { Process, currentProcess, type ProcessOptions, type ProcessInfo } from './process';
-export { Pool, AsyncResult } from './pool';
+export { Pool } from './pool';
+export { AsyncResult } from './async-result';
 export { Queue, Pipe, Connection, Empty, Full } from './queue';
 export { Lock, RLock, Semaphore, Event, Condition, type WaitOptions } from './sync';
 export { SharedValue, SharedArray, Manager, SyncManager, DictProxy, ListProxy } from './shared';

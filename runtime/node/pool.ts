@@ -11,8 +11,8 @@ import { callerLocation } from './location';
 import { createObj } from './objects';
 import { Deque } from './deque';
 import { decodeList, describeArgs, encodeList, type DoneMsg, type TaskMsg } from './pool-task';
-import { waitRecorded } from './wait';
-import { rec, TimeoutError } from './recorder';
+import { AsyncResult } from './async-result';
+import { rec } from './recorder';
 import { spawnChild } from './spawn';
 
 /**
@@ -55,48 +55,6 @@ function joinParts(parts: unknown[][]): unknown[] {
   let out: unknown[] = [];
   for (let i = 0; i < parts.length; i += 4096) out = out.concat(...parts.slice(i, i + 4096));
   return out;
-}
-
-/** The pending result of `applyAsync`. */
-export class AsyncResult<T> {
-  #settled: { ok: true; value: T } | { ok: false; error: Error } | undefined;
-  readonly #done: Promise<void>;
-  #resolve!: () => void;
-
-  constructor(private readonly label: string) {
-    this.#done = new Promise((r) => (this.#resolve = r));
-  }
-
-  /** @internal */
-  settle(s: { ok: true; value: T } | { ok: false; error: Error }): void {
-    this.#settled = s;
-    this.#resolve();
-  }
-
-  /** Waits for the result (at most `timeout` ms) and returns it, or throws the task's error. */
-  async get(timeout?: number): Promise<T> {
-    if (!(await this.wait(timeout))) throw new TimeoutError(`${this.label}: no result within ${timeout} ms`);
-    const s = this.#settled!;
-    if (s.ok) return s.value;
-    throw s.error;
-  }
-
-  /** Waits for the task to finish, at most `timeout` ms; true if it did. */
-  async wait(timeout?: number): Promise<boolean> {
-    if (this.#settled) return true;
-    return waitRecorded(Cat.WaitResult, this.label, '', this.#done, timeout);
-  }
-
-  /** Whether the task finished. */
-  ready(): boolean {
-    return this.#settled !== undefined;
-  }
-
-  /** Whether the task finished without an error (throws if not ready). */
-  successful(): boolean {
-    if (!this.#settled) throw new Error(`${this.label} is not ready`);
-    return this.#settled.ok;
-  }
 }
 
 /** A pool of worker processes (multiprocessing.Pool). */
