@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TraceEvent } from '../../common/schema';
-import { RecordEncoder, fieldNames } from '../../common/wire';
+import { StreamsByPid } from '../recordStreams';
 import { CONFIRM_MS, LiveDeadlock, type RunDeadlock } from '../../engine/liveDeadlock';
 import { Cat, Kind, ObjType, Role, TraceBuilder, at } from '../unit/analysis-trace';
 
@@ -29,22 +29,8 @@ function twoLocks(end41?: number): TraceEvent[] {
 
 /** One chunk per process connection (as the collector delivers them), each encoder kept for later chunks. */
 function chunker(): (events: TraceEvent[]) => { conn: number; bytes: Uint8Array }[] {
-  const encoders = new Map<number, RecordEncoder>();
-  return (events) => {
-    for (const e of events) {
-      let enc = encoders.get(e.pid);
-      if (!enc) encoders.set(e.pid, (enc = new RecordEncoder()));
-      const rec = e as unknown as Record<string, number | string>;
-      enc.add(
-        e.kind,
-        e.t,
-        e.pid,
-        e.tid,
-        (fieldNames(e.kind) ?? []).map((n) => rec[n]),
-      );
-    }
-    return [...encoders].map(([pid, enc]) => ({ conn: pid, bytes: enc.take() }));
-  };
+  const streams = new StreamsByPid();
+  return (events) => streams.add(events).take((pid) => pid);
 }
 
 function live(): { det: LiveDeadlock; got: RunDeadlock[] } {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { DeadlockDetector, type DeadlockReport } from '../../common/analysis/deadlock';
 import { Cat, Kind, ObjType, Role, TraceBuilder, at } from './analysis-trace';
 import type { TraceEvent } from '../../common/schema';
-import { RecordEncoder, fieldNames } from '../../common/wire';
+import { StreamsByPid } from '../recordStreams';
 
 const A = 'lock:41:1';
 const B = 'lock:41:2';
@@ -52,21 +52,11 @@ test('a two-lock deadlock is reported the moment the cycle closes, in words', ()
     ],
   );
   // The same stream as record chunks (one connection per process), as a panel receives it.
-  const byPid = new Map<number, RecordEncoder>();
-  for (const e of events) {
-    let enc = byPid.get(e.pid);
-    if (!enc) byPid.set(e.pid, (enc = new RecordEncoder()));
-    const rec = e as unknown as Record<string, number | string>;
-    enc.add(
-      e.kind,
-      e.t,
-      e.pid,
-      e.tid,
-      (fieldNames(e.kind) ?? []).map((n) => rec[n]),
-    );
-  }
   const live = new DeadlockDetector();
-  const fromChunks = [...byPid.values()].flatMap((enc, conn) => live.ingest({ conn, bytes: enc.take() }));
+  const fromChunks = new StreamsByPid()
+    .add(events)
+    .take()
+    .flatMap((c) => live.ingest(c));
   assert.deepEqual(
     fromChunks.map((x) => x.sentence),
     [r.sentence],

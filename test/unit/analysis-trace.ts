@@ -4,9 +4,9 @@
  * are given in milliseconds from the start of the run.
  */
 import { Cat, Kind, ObjType, Role, Status, type TraceEvent } from '../../common/schema';
-import { RecordEncoder, fieldNames } from '../../common/wire';
 import { TraceStore } from '../../common/store';
 import { EventFacts } from '../../common/analysis/facts';
+import { StreamsByPid } from '../recordStreams';
 
 /** Absolute monotonic ns of time 0 in built traces. */
 export const BASE = 5e12;
@@ -164,23 +164,10 @@ export class TraceBuilder {
   /** Encodes every process's events on its own connection and feeds a real store and the facts. */
   build(): { store: TraceStore; facts: EventFacts; events: TraceEvent[] } {
     const events = this.sorted();
-    const encoders = new Map<number, RecordEncoder>();
-    for (const e of events) {
-      let enc = encoders.get(e.pid);
-      if (!enc) encoders.set(e.pid, (enc = new RecordEncoder()));
-      const rec = e as unknown as Record<string, number | string>;
-      enc.add(
-        e.kind,
-        e.t,
-        e.pid,
-        e.tid,
-        (fieldNames(e.kind) ?? []).map((n) => rec[n]),
-      );
-    }
     const store = new TraceStore();
     const facts = new EventFacts();
     // One connection after the other: the store sorts spans that arrive out of order.
-    const chunks = [...encoders.values()].map((enc, conn) => ({ conn, bytes: enc.take() }));
+    const chunks = new StreamsByPid().add(events).take();
     for (const c of chunks) {
       store.ingest(c);
       facts.ingest(c);

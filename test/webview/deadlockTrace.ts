@@ -4,7 +4,7 @@
  * the cycle comes in a later chunk, after the panel has drawn the rest.
  */
 import type { Chunk } from '../../common/protocol';
-import { fieldNames, RecordEncoder } from '../../common/wire';
+import { StreamsByPid } from '../recordStreams';
 import { Cat, ObjType, Role, TraceBuilder } from '../unit/analysis-trace';
 
 /** Keys of the two locks. */
@@ -24,24 +24,8 @@ export function deadlockChunks(): { first: Chunk[]; closing: Chunk } {
     .span(41, Cat.WaitLock, 30, undefined, { obj: LOCK_B, loc: 'deadlock.py:9:13', name: 'acquire' })
     .span(42, Cat.WaitLock, 40, undefined, { obj: LOCK_A, loc: 'deadlock.py:15:13', name: 'acquire' })
     .sorted();
-  const encoders = new Map<number, RecordEncoder>();
-  const encode = (list: typeof events): void => {
-    for (const e of list) {
-      let enc = encoders.get(e.pid);
-      if (!enc) encoders.set(e.pid, (enc = new RecordEncoder()));
-      const rec = e as unknown as Record<string, number | string>;
-      enc.add(
-        e.kind,
-        e.t,
-        e.pid,
-        e.tid,
-        (fieldNames(e.kind) ?? []).map((n) => rec[n]),
-      );
-    }
-  };
-  encode(events.slice(0, -1));
-  const conns = [...encoders.keys()];
-  const first = conns.map((pid, conn) => ({ conn, bytes: (encoders.get(pid) as RecordEncoder).take() }));
-  encode(events.slice(-1));
-  return { first, closing: { conn: conns.indexOf(42), bytes: (encoders.get(42) as RecordEncoder).take() } };
+  const streams = new StreamsByPid().add(events.slice(0, -1));
+  const first = streams.take();
+  const closing = streams.add(events.slice(-1)).take(undefined, 42);
+  return { first, closing: closing[0] };
 }

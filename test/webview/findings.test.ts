@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { Chunk } from '../../common/protocol';
-import { fieldNames, RecordEncoder } from '../../common/wire';
+import { RecordEncoder } from '../../common/wire';
+import { StreamsByPid } from '../recordStreams';
 import { Kind } from '../../common/schema';
 import { Cat, ObjType, Role, TraceBuilder } from '../unit/analysis-trace';
 import { launchBrowser, lens, openPanel, SHOTS, type OpenPanel } from './browser';
@@ -29,20 +30,7 @@ after(async () => {
 
 /** A built trace as record streams, one connection per process. */
 function chunksOf(b: TraceBuilder): Chunk[] {
-  const enc = new Map<number, RecordEncoder>();
-  for (const e of b.sorted()) {
-    let w = enc.get(e.pid);
-    if (!w) enc.set(e.pid, (w = new RecordEncoder()));
-    const rec = e as unknown as Record<string, number | string>;
-    w.add(
-      e.kind,
-      e.t,
-      e.pid,
-      e.tid,
-      (fieldNames(e.kind) ?? []).map((n) => rec[n]),
-    );
-  }
-  return [...enc.values()].map((w, conn) => ({ conn: conn + 1, bytes: w.take() }));
+  return new StreamsByPid().add(b.sorted()).take((_, i) => i + 1);
 }
 
 const texts = (page: Page, sel: string): Promise<string[]> =>
