@@ -1,22 +1,12 @@
 // The per-process time breakdown in real headless Chromium, on the fixture trace: one stacked bar per
 // lane for the whole run, and the same bars recomputed for a range brushed on the ruler.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, lens, openPanel, SHOTS, type OpenPanel } from './browser';
-import { FIXTURE, fixtureChunks } from './synthTrace';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { fixturePanelPerFile, lens, SHOTS } from './browser';
+import { FIXTURE } from './synthTrace';
 
-let browser: Browser;
-let panel: OpenPanel;
-
-before(async () => {
-  browser = await launchBrowser();
-  panel = await openPanel(browser, fixtureChunks());
-});
-after(async () => {
-  await panel?.close();
-  await browser?.close();
-});
+const fx = fixturePanelPerFile();
 
 /** The figures line and segment widths (% of the bar) of the lane of `pid`. */
 async function bar(page: Page, pid: number): Promise<{ text: string; segs: Record<string, number> }> {
@@ -32,7 +22,7 @@ async function bar(page: Page, pid: number): Promise<{ text: string; segs: Recor
 const pct = (x: number): string => `${Math.round(x * 100)}%`;
 
 test('whole run: one bar per lane, the consumer split into running, waiting for the lock and sleeping', async () => {
-  const page = panel.page;
+  const page = fx.panel.page;
   await page.click('button.breakdown-toggle');
   await page.waitForSelector('.breakdown-row');
   assert.equal(await page.textContent('.breakdown h3'), 'Time breakdown, whole run');
@@ -49,7 +39,7 @@ test('whole run: one bar per lane, the consumer split into running, waiting for 
 });
 
 test('the bars follow the brushed range', async () => {
-  const page = panel.page;
+  const page = fx.panel.page;
   const d0 = await lens(page);
   const x = (ms: number): number =>
     d0.plot.left + ((ms * 1e6 - d0.window[0]) / (d0.window[1] - d0.window[0])) * d0.plot.width;
@@ -75,5 +65,5 @@ test('the bars follow the brushed range', async () => {
   await page.waitForFunction(
     () => document.querySelector('.breakdown h3')?.textContent === 'Time breakdown, whole run',
   );
-  assert.deepEqual(panel.errors, []);
+  assert.deepEqual(fx.panel.errors, []);
 });

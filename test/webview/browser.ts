@@ -5,8 +5,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { after, before } from 'node:test';
 import { type Browser, type Page } from 'playwright-core';
 import { launchChromium } from '../chromium';
+import { fixtureChunks } from './synthTrace';
 import { servePanel, type PanelServer, type PanelSource, type ServeOptions } from '../../engine/server';
 
 const root = join(__dirname, '..', '..');
@@ -70,4 +72,21 @@ export async function lens(page: Page): Promise<LensDebug> {
         ),
       ),
   );
+}
+
+/**
+ * One browser and the fixture trace's panel for a test file: opened before its tests, closed after
+ * them. The fields are set once `before` has run.
+ */
+export function fixturePanelPerFile(opts: Partial<ServeOptions> = {}): { browser: Browser; panel: OpenPanel } {
+  const fx = {} as { browser: Browser; panel: OpenPanel };
+  before(async () => {
+    fx.browser = await launchBrowser();
+    fx.panel = await openPanel(fx.browser, fixtureChunks(), opts);
+  });
+  after(async () => {
+    await fx.panel?.close();
+    await fx.browser?.close();
+  });
+  return fx;
 }

@@ -2,22 +2,12 @@
 // one row per lock and queue with the contention analysis's columns, sorted by clicking headers;
 // clicking a row boxes that object's waits in the chart and zooms to the longest.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, lens, openPanel, SHOTS, type OpenPanel } from './browser';
-import { FIXTURE, fixtureChunks } from './synthTrace';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { fixturePanelPerFile, lens, SHOTS } from './browser';
+import { FIXTURE } from './synthTrace';
 
-let browser: Browser;
-let panel: OpenPanel;
-
-before(async () => {
-  browser = await launchBrowser();
-  panel = await openPanel(browser, fixtureChunks());
-});
-after(async () => {
-  await panel?.close();
-  await browser?.close();
-});
+const fx = fixturePanelPerFile();
 
 /** The table's body as text cells, row by row. */
 async function cells(page: Page): Promise<string[][]> {
@@ -29,7 +19,7 @@ const col = async (page: Page, header: string): Promise<number> =>
   (await page.$$eval('.contention th', (ths) => ths.map((th) => th.textContent))).indexOf(header);
 
 test('the toggle shows one row per lock and queue, worst waiting first, with the analysis figures', async () => {
-  const page = panel.page;
+  const page = fx.panel.page;
   assert.equal(await page.isVisible('.contention'), false);
   await page.click('button.table-toggle');
   await page.waitForSelector('.contention tbody tr');
@@ -53,7 +43,7 @@ test('the toggle shows one row per lock and queue, worst waiting first, with the
 });
 
 test('clicking a header sorts by it, a second click reverses', async () => {
-  const page = panel.page;
+  const page = fx.panel.page;
   const name = await col(page, 'Object');
   await page.click('.contention th[data-column="waitTotal"]');
   assert.deepEqual(
@@ -79,7 +69,7 @@ test('clicking a header sorts by it, a second click reverses', async () => {
 });
 
 test('clicking a row boxes its waits and zooms the chart to the longest one', async () => {
-  const page = panel.page;
+  const page = fx.panel.page;
   await page.click(`.contention tr[data-obj="${FIXTURE.lock}"]`);
   const d = await lens(page);
   const [a, b] = FIXTURE.lockWait.map((t) => t * 1e6);
@@ -93,5 +83,5 @@ test('clicking a row boxes its waits and zooms the chart to the longest one', as
   await page.click(`.contention tr[data-obj="${FIXTURE.lock}"]`);
   await lens(page);
   assert.equal(await page.locator('.overlay .highlight-box').count(), 0);
-  assert.deepEqual(panel.errors, []);
+  assert.deepEqual(fx.panel.errors, []);
 });

@@ -5,28 +5,18 @@
 // findings in this run"; a lock-order inversion lists both orders and their lines. A `chart/focus`
 // zooms to the consumer's lock wait, selects it and shows why it waited.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import type { Chunk } from '../../common/protocol';
 import { RecordEncoder } from '../../common/wire';
 import { StreamsByPid } from '../recordStreams';
 import { Kind } from '../../common/schema';
 import { Cat, ObjType, Role, TraceBuilder } from '../unit/analysis-trace';
-import { launchBrowser, lens, openPanel, SHOTS, type OpenPanel } from './browser';
+import { fixturePanelPerFile, lens, openPanel, SHOTS } from './browser';
 import { FIXTURE, fixtureChunks, T0 } from './synthTrace';
 
-let browser: Browser;
-let panel: OpenPanel;
 const revealed: string[] = [];
-
-before(async () => {
-  browser = await launchBrowser();
-  panel = await openPanel(browser, fixtureChunks(), { onReveal: (loc) => revealed.push(loc) });
-});
-after(async () => {
-  await panel?.close();
-  await browser?.close();
-});
+const fx = fixturePanelPerFile({ onReveal: (loc) => revealed.push(loc) });
 
 /** A built trace as record streams, one connection per process. */
 function chunksOf(b: TraceBuilder): Chunk[] {
@@ -43,7 +33,7 @@ async function showFindings(page: Page): Promise<void> {
 }
 
 test('the findings pane shows efficiency, its limiters, the critical path and the lint with its source line', async () => {
-  const page = panel.page;
+  const page = fx.panel.page;
   assert.equal(await page.isVisible('.findings'), false);
   await showFindings(page);
   // Efficiency depends on the machine's cores only through "more busy workers than cores".
@@ -95,7 +85,7 @@ test('the findings pane shows efficiency, its limiters, the critical path and th
 });
 
 test('"Highlight in chart" boxes the critical path; picking a contention row takes the highlight over', async () => {
-  const page = panel.page;
+  const page = fx.panel.page;
   const toggle = page.locator('button.critical-toggle');
   assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
   assert.deepEqual((await lens(page)).highlight, []);
@@ -120,7 +110,7 @@ test('"Highlight in chart" boxes the critical path; picking a contention row tak
   assert.equal(await toggle.getAttribute('aria-pressed'), 'false');
   await page.click(`.contention tr[data-obj="${FIXTURE.lock}"]`);
   await page.click('button.table-toggle');
-  assert.deepEqual(panel.errors, []);
+  assert.deepEqual(fx.panel.errors, []);
 });
 
 test('a clean run says "No findings in this run"; a lock-order inversion lists both orders and their lines', async () => {
@@ -130,7 +120,7 @@ test('a clean run says "No findings in this run"; a lock-order inversion lists b
     .proc(42, 0, 100, { ppid: 41 })
     .span(41, Cat.WaitJoin, 0, 100, { obj: 'proc:42', name: 'join' })
     .span(42, Cat.Run, 0, 100);
-  const p1 = await openPanel(browser, chunksOf(clean));
+  const p1 = await openPanel(fx.browser, chunksOf(clean));
   try {
     await showFindings(p1.page);
     assert.deepEqual(await texts(p1.page, '.findings-list p.findings-empty'), ['No findings in this run.']);
@@ -148,7 +138,7 @@ test('a clean run says "No findings in this run"; a lock-order inversion lists b
     .hold(41, B, 12, 20, 'inv.py:6:9')
     .hold(42, B, 50, 70, 'inv.py:12:5')
     .hold(42, A, 55, 60, 'inv.py:13:9');
-  const p2 = await openPanel(browser, chunksOf(inverted));
+  const p2 = await openPanel(fx.browser, chunksOf(inverted));
   try {
     await showFindings(p2.page);
     const row = p2.page.locator('.findings-list li.finding');
@@ -186,7 +176,7 @@ async function openInFakeVsCode(
   chunks = fixtureChunks(),
   cores = 0,
 ): Promise<Page> {
-  const page = await browser.newPage({ viewport: { width: 1200, height: 700 } });
+  const page = await fx.browser.newPage({ viewport: { width: 1200, height: 700 } });
   if (cores)
     await page.addInitScript(`Object.defineProperty(navigator, 'hardwareConcurrency', { get: () => ${cores} });`);
   await page.addInitScript(`
@@ -194,7 +184,7 @@ async function openInFakeVsCode(
     globalThis.__host = host;
     globalThis.acquireVsCodeApi = () => ({ postMessage: (m) => host.posted.push(m), getState: () => undefined, setState: () => {} });
   `);
-  await page.goto(panel.server.url);
+  await page.goto(fx.panel.server.url);
   await page.waitForFunction(() => (globalThis as unknown as { __host?: FakeHost }).__host?.posted.length === 1);
   const plain = chunks.map((c) => ({ conn: c.conn, bytes: Array.from(c.bytes) }));
   await page.evaluate(`(() => {

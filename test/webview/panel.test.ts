@@ -2,24 +2,14 @@
 // lanes, spans and their colours, tooltips, hand-off arrows, flows, source reveal, queue and lock
 // lanes, zoom, the range brush, themes, and the empty and error states.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { State } from '../../webview/states';
-import { launchBrowser, lens, openPanel, SHOTS, type OpenPanel } from './browser';
-import { FIXTURE, fixtureChunks } from './synthTrace';
+import { fixturePanelPerFile, lens, SHOTS } from './browser';
+import { FIXTURE } from './synthTrace';
 
-let browser: Browser;
-let panel: OpenPanel;
 const revealed: string[] = [];
-
-before(async () => {
-  browser = await launchBrowser();
-  panel = await openPanel(browser, fixtureChunks(), { onReveal: (loc) => revealed.push(loc) });
-});
-after(async () => {
-  await panel?.close();
-  await browser?.close();
-});
+const fx = fixturePanelPerFile({ onReveal: (loc) => revealed.push(loc) });
 
 /** Page coordinates of time `ms` on the row whose sub-label is `sub` (or whose kind is `sub`). */
 async function at(page: Page, sub: string, ms: number): Promise<{ x: number; y: number }> {
@@ -52,7 +42,7 @@ const rgb = (hex: string): [number, number, number] => {
 };
 
 test('one lane per process, nested under its parent, with names and PIDs; lock and queue rows below', async () => {
-  const labels = await panel.page.$$eval('.labels .label', (els) =>
+  const labels = await fx.panel.page.$$eval('.labels .label', (els) =>
     els.map((e) => `${e.className.includes('i1') ? '  ' : ''}${e.textContent}`),
   );
   assert.deepEqual(labels, [
@@ -67,20 +57,20 @@ test('one lane per process, nested under its parent, with names and PIDs; lock a
     'counter_locklock',
     'jobsmaxsize 4',
   ]);
-  const crashed = await panel.page.$$eval('.label.crashed', (els) => els.map((e) => e.textContent));
+  const crashed = await fx.panel.page.$$eval('.label.crashed', (els) => els.map((e) => e.textContent));
   assert.deepEqual(crashed, ['crasherPID 400']);
-  const d = await lens(panel.page);
+  const d = await lens(fx.panel.page);
   for (const b of ['stop', 'rerun', 'follow'])
-    assert.equal(await panel.page.isEnabled(`button.${b}`), false, `${b} is off for a saved trace`);
+    assert.equal(await fx.panel.page.isEnabled(`button.${b}`), false, `${b} is off for a saved trace`);
   assert.match(d.summary, /wall 1 s/);
   assert.match(d.summary, /7 processes · 1 threads/);
   assert.match(d.summary, /tasks 6\/6/);
   assert.match(d.summary, /speed-up 0\.90×/);
-  await panel.page.screenshot({ path: `${SHOTS}/panel-dark.png` });
+  await fx.panel.page.screenshot({ path: `${SHOTS}/panel-dark.png` });
 });
 
 test('spans are drawn in their state colours, tasks labelled fn(args), the crash marked', async () => {
-  const d = await lens(panel.page);
+  const d = await lens(fx.panel.page);
   assert.ok(d.report);
   assert.equal(d.report.byState[State.Task], 6);
   assert.equal(d.report.byState[State.WaitLock], 1);
@@ -94,18 +84,18 @@ test('spans are drawn in their state colours, tasks labelled fn(args), the crash
   ]);
   assert.deepEqual(d.report.crashes, ['✕ SIGKILL']);
   // A pixel inside task 4's span (worker 202, lower half to miss the label) has the task colour.
-  const p = await at(panel.page, 'PID 202', FIXTURE.taskStart(4) + 100);
-  assert.deepEqual(await pixel(panel.page, { x: p.x, y: p.y + 4 }), rgb(d.theme.colors[State.Task]));
+  const p = await at(fx.panel.page, 'PID 202', FIXTURE.taskStart(4) + 100);
+  assert.deepEqual(await pixel(fx.panel.page, { x: p.x, y: p.y + 4 }), rgb(d.theme.colors[State.Task]));
   // Between tasks the worker is idle in the pool.
-  const idle = await at(panel.page, 'PID 202', FIXTURE.taskStart(0) + FIXTURE.taskMs + 25);
-  assert.deepEqual(await pixel(panel.page, idle), rgb(d.theme.colors[State.Idle]));
+  const idle = await at(fx.panel.page, 'PID 202', FIXTURE.taskStart(0) + FIXTURE.taskMs + 25);
+  assert.deepEqual(await pixel(fx.panel.page, idle), rgb(d.theme.colors[State.Idle]));
 });
 
 test('hovering a span shows its name, times and PID', async () => {
-  const p = await at(panel.page, 'PID 203', FIXTURE.taskStart(5) + 50);
-  await panel.page.mouse.move(p.x, p.y);
-  await panel.page.waitForSelector('.tooltip:not([hidden])');
-  const tip = await panel.page.textContent('.tooltip');
+  const p = await at(fx.panel.page, 'PID 203', FIXTURE.taskStart(5) + 50);
+  await fx.panel.page.mouse.move(p.x, p.y);
+  await fx.panel.page.waitForSelector('.tooltip:not([hidden])');
+  const tip = await fx.panel.page.textContent('.tooltip');
   assert.match(tip ?? '', /^square\(5\)/);
   assert.match(tip ?? '', /240 ms → 390 ms \(150 ms\)/);
   assert.match(tip ?? '', /ForkPoolWorker-3 · PID 203/);
@@ -113,46 +103,46 @@ test('hovering a span shows its name, times and PID', async () => {
 });
 
 test('marks and uncaught errors sit on their lanes with a tooltip', async () => {
-  const e = await at(panel.page, `PID ${FIXTURE.crasher}`, 390);
-  await panel.page.mouse.move(e.x, e.y);
-  await panel.page.waitForSelector('.tooltip:not([hidden])');
+  const e = await at(fx.panel.page, `PID ${FIXTURE.crasher}`, 390);
+  await fx.panel.page.mouse.move(e.x, e.y);
+  await fx.panel.page.waitForSelector('.tooltip:not([hidden])');
   assert.match(
-    (await panel.page.textContent('.tooltip')) ?? '',
+    (await fx.panel.page.textContent('.tooltip')) ?? '',
     /^error: MemoryError: out of memory\nat 390 ms\ncrasher · PID 400\nTraceback/,
   );
-  const m = await at(panel.page, 'PID 100', 500);
-  await panel.page.mouse.move(m.x, m.y - 6);
-  assert.match((await lens(panel.page)).tooltip, /^mark: phase 2\nat 500 ms\nMainProcess · PID 100/);
-  const crash = await panel.page.evaluate(() =>
+  const m = await at(fx.panel.page, 'PID 100', 500);
+  await fx.panel.page.mouse.move(m.x, m.y - 6);
+  assert.match((await lens(fx.panel.page)).tooltip, /^mark: phase 2\nat 500 ms\nMainProcess · PID 100/);
+  const crash = await fx.panel.page.evaluate(() =>
     getComputedStyle(document.body).getPropertyValue('--lens-crash').trim(),
   );
-  assert.deepEqual(await pixel(panel.page, e), rgb(crash), 'the error dot is drawn in the error colour');
-  await panel.page.mouse.move(5, 5);
+  assert.deepEqual(await pixel(fx.panel.page, e), rgb(crash), 'the error dot is drawn in the error colour');
+  await fx.panel.page.mouse.move(5, 5);
 });
 
 test('hovering a lock wait draws the hand-off arrow from the process that released the lock', async () => {
-  const p = await at(panel.page, `PID ${FIXTURE.consumer}`, 200);
-  await panel.page.mouse.move(p.x, p.y);
-  await panel.page.waitForSelector('.overlay path.handoff', { state: 'attached' });
-  const d = await lens(panel.page);
+  const p = await at(fx.panel.page, `PID ${FIXTURE.consumer}`, 200);
+  await fx.panel.page.mouse.move(p.x, p.y);
+  await fx.panel.page.waitForSelector('.overlay path.handoff', { state: 'attached' });
+  const d = await lens(fx.panel.page);
   assert.equal(d.handoff.length, 1);
   const lanes = d.lanes;
   assert.equal(lanes[d.handoff[0].fromLane].pid, FIXTURE.producer);
   assert.equal(lanes[d.handoff[0].toLane].pid, FIXTURE.consumer);
   assert.match(d.tooltip, /waiting for lock/);
   assert.match(d.tooltip, /handed over by PID 300 \(producer\)/);
-  await panel.page.screenshot({ path: `${SHOTS}/panel-handoff.png` });
-  await panel.page.mouse.move(5, 5);
+  await fx.panel.page.screenshot({ path: `${SHOTS}/panel-handoff.png` });
+  await fx.panel.page.mouse.move(5, 5);
 });
 
 test('clicking a task reveals its source line and draws submit → run → result', async () => {
   revealed.length = 0;
-  const p = await at(panel.page, 'PID 201', FIXTURE.taskStart(3) + 20);
-  await panel.page.mouse.click(p.x, p.y);
-  await panel.page.waitForFunction(() => document.querySelectorAll('.overlay path.flow:not(.handoff)').length === 2);
+  const p = await at(fx.panel.page, 'PID 201', FIXTURE.taskStart(3) + 20);
+  await fx.panel.page.mouse.click(p.x, p.y);
+  await fx.panel.page.waitForFunction(() => document.querySelectorAll('.overlay path.flow:not(.handoff)').length === 2);
   for (let i = 0; i < 250 && revealed.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
   assert.deepEqual(revealed, ['fixture.py:8:1']);
-  const d = await lens(panel.page);
+  const d = await lens(fx.panel.page);
   assert.deepEqual(
     d.flows.map((f) => [d.lanes[f.fromLane].pid, d.lanes[f.toLane].pid]),
     [
@@ -160,39 +150,39 @@ test('clicking a task reveals its source line and draws submit → run → resul
       [201, 100],
     ],
   );
-  await panel.page.screenshot({ path: `${SHOTS}/panel-task-flow.png` });
+  await fx.panel.page.screenshot({ path: `${SHOTS}/panel-task-flow.png` });
 });
 
 test('queue depth series with its maxsize, and the lock lane with holders and waiters', async () => {
-  const d = await lens(panel.page);
+  const d = await lens(fx.panel.page);
   assert.ok(d.report);
   assert.deepEqual(d.report.queues[FIXTURE.queue], { steps: 10, max: 4, capacity: 4 });
   assert.equal(d.report.lockHolds[FIXTURE.lock], 2);
-  const q = await at(panel.page, 'queue', 420);
-  await panel.page.mouse.move(q.x, q.y);
-  await panel.page.waitForSelector('.tooltip:not([hidden])');
+  const q = await at(fx.panel.page, 'queue', 420);
+  await fx.panel.page.mouse.move(q.x, q.y);
+  await fx.panel.page.waitForSelector('.tooltip:not([hidden])');
   assert.match(
-    (await panel.page.textContent('.tooltip')) ?? '',
+    (await fx.panel.page.textContent('.tooltip')) ?? '',
     /jobs \(queue\)\nat 4\d\d ms: 4 item\(s\) of maxsize 4/,
   );
-  const l = await at(panel.page, 'lock', 200);
-  await panel.page.mouse.move(l.x, l.y);
-  assert.match((await lens(panel.page)).tooltip, /counter_lock \(lock\)\nat \d+ ms: held \(1\), 1 waiting/);
+  const l = await at(fx.panel.page, 'lock', 200);
+  await fx.panel.page.mouse.move(l.x, l.y);
+  assert.match((await lens(fx.panel.page)).tooltip, /counter_lock \(lock\)\nat \d+ ms: held \(1\), 1 waiting/);
   // Clicking the queue row shows the nearest item's path from producer to consumer.
-  const g = await at(panel.page, 'queue', 451);
-  await panel.page.mouse.click(g.x, g.y);
-  const after = await lens(panel.page);
+  const g = await at(fx.panel.page, 'queue', 451);
+  await fx.panel.page.mouse.click(g.x, g.y);
+  const after = await lens(fx.panel.page);
   assert.equal(after.flows.length, 1);
   assert.equal(after.flows[0].kind, 'queue');
   assert.deepEqual(
     [after.lanes[after.flows[0].fromLane].pid, after.lanes[after.flows[0].toLane].pid],
     [FIXTURE.producer, FIXTURE.consumer],
   );
-  await panel.page.mouse.move(5, 5);
+  await fx.panel.page.mouse.move(5, 5);
 });
 
 test('zoom and pan with the mouse wheel, drag and keyboard; 0 fits the whole run again', async () => {
-  const page = panel.page;
+  const page = fx.panel.page;
   const before = (await lens(page)).window;
   const c = await at(page, 'PID 201', 500);
   await page.mouse.move(c.x, c.y);
@@ -230,7 +220,7 @@ test('zoom and pan with the mouse wheel, drag and keyboard; 0 fits the whole run
 });
 
 test('keyboard moves across lanes and spans and announces them', async () => {
-  const page = panel.page;
+  const page = fx.panel.page;
   await page.focus('.plot');
   await page.keyboard.press('Escape');
   await page.click('.labels .label:has-text("consumer")');
@@ -253,7 +243,7 @@ test('keyboard moves across lanes and spans and announces them', async () => {
 });
 
 test('a range brushed on the ruler shows statistics of the selection', async () => {
-  const page = panel.page;
+  const page = fx.panel.page;
   const a = await at(page, 'PID 100', 100);
   const b = await at(page, 'PID 100', 300);
   const d0 = await lens(page);
@@ -276,7 +266,7 @@ test('a range brushed on the ruler shows statistics of the selection', async () 
 });
 
 test('theme switching: light and high contrast redraw with their own colours', async () => {
-  const page = panel.page;
+  const page = fx.panel.page;
   const dark = await lens(page);
   const p = await at(page, 'PID 202', FIXTURE.taskStart(4) + 100);
   const seen = new Set<string>([dark.theme.bg]);
@@ -302,5 +292,5 @@ test('theme switching: light and high contrast redraw with their own colours', a
 });
 
 test('the page loads with no console errors or CSP violations', () => {
-  assert.deepEqual(panel.errors, []);
+  assert.deepEqual(fx.panel.errors, []);
 });

@@ -2,22 +2,12 @@
 // consumer's lock wait shows what it waited for, who held the lock and what it did meanwhile, and who
 // released it; clicking a span that is not a wait hides the answer.
 import assert from 'node:assert/strict';
-import { after, before, test } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { launchBrowser, lens, openPanel, SHOTS, type OpenPanel } from './browser';
-import { FIXTURE, fixtureChunks } from './synthTrace';
+import { test } from 'node:test';
+import type { Page } from 'playwright-core';
+import { fixturePanelPerFile, lens, SHOTS } from './browser';
+import { FIXTURE } from './synthTrace';
 
-let browser: Browser;
-let panel: OpenPanel;
-
-before(async () => {
-  browser = await launchBrowser();
-  panel = await openPanel(browser, fixtureChunks());
-});
-after(async () => {
-  await panel?.close();
-  await browser?.close();
-});
+const fx = fixturePanelPerFile();
 
 /** Clicks the lane of `pid` at time `ms`. */
 async function clickAt(page: Page, pid: number, ms: number): Promise<void> {
@@ -33,7 +23,7 @@ const details = (page: Page): Promise<string[]> =>
   page.$$eval('.why dt', (dts) => dts.map((dt) => `${dt.textContent}: ${dt.nextElementSibling?.textContent}`));
 
 test('clicking a lock wait answers what it waited for, who held it, what the holder did, who released it', async () => {
-  const page = panel.page;
+  const page = fx.panel.page;
   assert.equal(await page.isVisible('.why'), false);
   const [a, b] = FIXTURE.lockWait;
   await clickAt(page, FIXTURE.consumer, (a + b) / 2);
@@ -57,8 +47,8 @@ test('clicking a lock wait answers what it waited for, who held it, what the hol
 });
 
 test('selecting a span that is not a wait hides the answer', async () => {
-  const page = panel.page;
+  const page = fx.panel.page;
   await clickAt(page, FIXTURE.workers[1], FIXTURE.taskStart(1) + 50);
   await page.waitForSelector('.why', { state: 'hidden' });
-  assert.deepEqual(panel.errors, []);
+  assert.deepEqual(fx.panel.errors, []);
 });
