@@ -8,6 +8,7 @@
  * The Node recorder, the Python hook and the collector all follow this one description.
  */
 import { Kind, MAX_KIND, OPTIONAL_FROM, RECORD_FIELDS, type FieldType, type TraceEvent } from './schema';
+import { concatBytes } from './bytes';
 import { utf8Decode, utf8Encode, utf8Length } from './utf8';
 
 /** Bytes of the record header common to all kinds but StrDef (t, pid, tid). */
@@ -170,12 +171,7 @@ export class WireDecoder {
 
   /** Feeds the next chunk of bytes; calls `onEvent` for every complete record. */
   push(chunk: Uint8Array): void {
-    let data = chunk;
-    if (this.pending.length > 0) {
-      data = new Uint8Array(this.pending.length + chunk.length);
-      data.set(this.pending);
-      data.set(chunk, this.pending.length);
-    }
+    const data = concatBytes(this.pending, chunk);
     const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
     let off = 0;
     while (data.length - off >= 4) {
