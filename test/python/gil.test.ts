@@ -50,7 +50,11 @@ test('two CPU-bound threads take turns (GIL); two CPU-bound processes need not',
     const over = busy.filter((row) => sum(row) > 1.1).length;
     const max = Math.max(...busy.map(sum));
     t.diagnostic(`threads: ${over} of ${busy.length} busy ticks above 1.1 cores (max ${max.toFixed(2)})`);
-    assert.ok(over <= Math.max(1, busy.length * 0.02), `${over} of ${busy.length} ticks used more than 1.1 cores`);
+    // The sampler reads the two threads one after the other; when the runner is descheduled between the
+    // two reads, a tick can show a few ms too much (seen: 4 of 77 ticks, at most 1.15). Free-running
+    // threads would show ~2 cores in most ticks, as the processes below do.
+    assert.ok(over <= Math.max(2, busy.length * 0.1), `${over} of ${busy.length} ticks used more than 1.1 cores`);
+    assert.ok(max <= 1.4, `a tick used ${max.toFixed(2)} cores`);
   });
 
   await t.test(
