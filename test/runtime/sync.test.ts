@@ -5,8 +5,11 @@ import { lines, ofKind, runCode, spans } from './harness';
 
 test('a Lock makes counter increments of four processes exact, with hold spans and hand-offs recorded', async () => {
   const r = await runCode(`
-    import { Process, Lock, Value, main, SharedValue } from 'concurrency-lens';
-    export async function add(lock: Lock, counter: SharedValue) {
+    import { Event, Process, Lock, Queue, Value, main, SharedValue } from 'concurrency-lens';
+    // All four start counting at once (a start barrier), so the lock is contended and handed over.
+    export async function add(lock: Lock, counter: SharedValue, ready: Queue, go: Event) {
+      await ready.put(1);
+      await go.wait();
       for (let i = 0; i < 25; i++) {
         await lock.acquire();
         counter.set((await counter.get()) + 1);
@@ -16,8 +19,12 @@ test('a Lock makes counter increments of four processes exact, with hold spans a
     main(async () => {
       const lock = new Lock();
       const counter = Value('i', 0);
-      const ps = [0, 1, 2, 3].map(() => new Process({ target: add, args: [lock, counter] }));
+      const ready = new Queue();
+      const go = new Event();
+      const ps = [0, 1, 2, 3].map(() => new Process({ target: add, args: [lock, counter, ready, go] }));
       ps.forEach((p) => p.start());
+      for (const _ of ps) await ready.get();
+      go.set();
       for (const p of ps) await p.join();
       console.log('counter', await counter.get());
     });
