@@ -1,10 +1,11 @@
 /**
  * Entry point of every process of a run: `node --enable-source-maps boot.js <snippet.js>`. Makes
  * `require('concurrency-lens')` resolve to the library next to this file (one instance per process)
- * and hands over to it.
+ * (compiled from its code cache, see code-cache.ts) and hands over to it.
  */
 import Module from 'node:module';
 import { join } from 'node:path';
+import { requireWithCodeCache } from './code-cache';
 
 const lib = join(__dirname, 'index.js');
 const M = Module as unknown as { _resolveFilename: (req: string, ...rest: unknown[]) => string };
@@ -14,5 +15,5 @@ M._resolveFilename = function (request: string, ...rest: unknown[]): string {
   return resolveFilename.call(this, request, ...rest);
 };
 
-const runtime = require('./index.js') as { __boot(bootJs: string, argv: string[]): void };
+const runtime = requireWithCodeCache(lib) as { __boot(bootJs: string, argv: string[]): void };
 runtime.__boot(__filename, process.argv.slice(2));

@@ -9,13 +9,14 @@
  */
 import { connect, type Socket } from 'node:net';
 import { resolve } from 'node:path';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { SCHEMA_VERSION, type Hello } from '../../common/schema';
 import { eventLoopUtilization, now } from './clock';
 import type { FlusherData, FlusherMessage } from './flusher';
 import { Outbox, Sampler, writeSome } from './outbox';
 import { rec } from './recorder';
 import { Beat, BEAT_MS, Ctl, RingReader, type RingMemory } from './ring';
+import { workerThreads } from './worker-threads';
 
 /** Period of the main thread's flush while no flusher thread runs. */
 const FLUSH_MS = 10;
@@ -146,7 +147,8 @@ export function ensureFlusher(): Worker | undefined {
     pending,
   };
   if (!out) sock?.destroy();
-  flusher = new Worker(resolve(__dirname, 'flusher.js'), { workerData: data, stdout: true, stderr: true });
+  const file = resolve(__dirname, 'flusher.js');
+  flusher = new (workerThreads().Worker)(file, { workerData: data, stdout: true, stderr: true });
   flusher.unref();
   rec.lateAfter = Infinity;
   // The main thread only keeps its heartbeat fresh from now on.

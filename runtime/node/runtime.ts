@@ -3,7 +3,6 @@
  * output and errors, load the snippet, then run `main` (root), a Process target, or pool tasks.
  */
 import { basename, resolve } from 'node:path';
-import { isMainThread } from 'node:worker_threads';
 import { ENV, Kind, Role } from '../../common/schema';
 import { syncBroker } from './broker-client';
 import { ctx, lookupExport, type ChildSpec, type TargetSpec } from './context';
@@ -17,6 +16,7 @@ import { allocRing } from './ring';
 import { unpack } from './share';
 import { bootThread } from './thread';
 import { CHILD_ENV } from './spawn';
+import { isLibraryThread } from './worker-threads';
 
 /** Bytes of each thread's event ring. */
 export const RING_BYTES = 4 << 20;
@@ -47,7 +47,7 @@ function onExit(code: number): void {
 
 /** Boots this process; `argv` is `[snippet.js]`. */
 export function bootProcess(bootJs: string, argv: string[]): void {
-  if (!isMainThread) return bootWorkerThread(bootJs, argv);
+  if (isLibraryThread()) return bootWorkerThread(bootJs, argv);
   const raw = process.env[CHILD_ENV];
   delete process.env[CHILD_ENV];
   const spec: ChildSpec | undefined = raw ? JSON.parse(raw) : undefined;

@@ -3,7 +3,7 @@
  * lane inside the process. Each thread records into its own ring, which the process's flusher drains
  * alongside the main one.
  */
-import { threadId, Worker, workerData } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { Cat, Kind, Status } from '../../common/schema';
 import { serveBroker, syncBroker } from './broker-client';
 import { ctx, exportedName, isRoot, lookupExport } from './context';
@@ -13,6 +13,7 @@ import { rec } from './recorder';
 import { osThreadId } from './os-thread';
 import { allocRing, Ctl, laneTid, type RingMemory } from './ring';
 import { pack, unpack } from './share';
+import { THREAD_ENV, workerThreads } from './worker-threads';
 import { reportError } from './process';
 
 /** Options of `new Thread()`. */
@@ -64,7 +65,11 @@ export class Thread<A extends unknown[] = unknown[]> {
         snippetName: ctx.snippetName,
       },
     };
-    const worker = new Worker(ctx.bootJs, { argv: [ctx.snippetJs], workerData: data, env: process.env });
+    const worker = new (workerThreads().Worker)(ctx.bootJs, {
+      argv: [ctx.snippetJs],
+      workerData: data,
+      env: { ...process.env, [THREAD_ENV]: '1' },
+    });
     this.#worker = worker;
     this.#ring = ring;
     if (ring) flusherPost({ add: { ...ring, tid: worker.threadId } });
@@ -113,6 +118,7 @@ export class Thread<A extends unknown[] = unknown[]> {
 
 /** In a worker thread started by `Thread`: set up recording, then run the target once loaded. */
 export function bootThread(): boolean {
+  const { threadId, workerData } = workerThreads();
   const d = (workerData as ThreadData | undefined)?.clThread;
   if (!d) return false;
   ctx.tid = threadId;

@@ -45,6 +45,8 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** false: count the event bytes without decoding them (a collector that never slows the run). */
   decode?: boolean;
+  /** Another build's `boot.js` (a copy of an older `dist/runtime`), to compare two runtimes in one run. */
+  boot?: string;
 }
 
 /** Bundles and runs a snippet file (`.ts`/`.js`) and collects its events. */
@@ -105,7 +107,7 @@ export async function runSnippet(file: string, opts: RunOptions = {}): Promise<R
     [ENV.maxProcs]: String(opts.maxProcs ?? 64),
   });
   const t0 = performance.now();
-  const child = spawn(process.execPath, ['--enable-source-maps', BOOT, snippetJs], { env, stdio: 'pipe' });
+  const child = spawn(process.execPath, ['--enable-source-maps', opts.boot ?? BOOT, snippetJs], { env, stdio: 'pipe' });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d) => (stdout += d));
