@@ -30,10 +30,31 @@ function patch(out: NodeJS.WriteStream, stream: Stream): void {
   }) as typeof out.write;
 }
 
+/**
+ * Patches `process[name]` when it is first used: Node creates the stream on first access (~0.2 ms
+ * each), and most pool workers never print.
+ */
+function patchWhenUsed(name: 'stdout' | 'stderr', stream: Stream): void {
+  const own = Object.getOwnPropertyDescriptor(process, name);
+  if (!own?.get || !own.configurable) return patch(process[name], stream);
+  const get = own.get;
+  Object.defineProperty(process, name, {
+    configurable: true,
+    enumerable: own.enumerable,
+    get(): NodeJS.WriteStream {
+      // Node's getter creates the stream once and keeps it: put it back, then patch that stream.
+      Object.defineProperty(process, name, own);
+      const out = get.call(process) as NodeJS.WriteStream;
+      patch(out, stream);
+      return out;
+    },
+  });
+}
+
 /** Routes stdout and stderr of this process into the recorder. */
 export function captureOutput(): void {
-  patch(process.stdout, Stream.Stdout);
-  patch(process.stderr, Stream.Stderr);
+  patchWhenUsed('stdout', Stream.Stdout);
+  patchWhenUsed('stderr', Stream.Stderr);
 }
 
 /** Records any unterminated last line (at exit). */
