@@ -87,7 +87,8 @@ export function requireWithCodeCache(file: string): unknown {
     throw e;
   }
   mod.loaded = true;
-  // Written once start-up is over, so the functions that ran during it are in the cache too.
-  if (!cachedData || script.cachedDataRejected) setImmediate(() => writeCache(path, st, script)).unref();
+  // Written once start-up is over, so the functions that ran during it are in the cache too (a ref'd
+  // immediate: a process whose `main` ends at once would otherwise exit before writing it).
+  if (!cachedData || script.cachedDataRejected) setImmediate(() => writeCache(path, st, script));
   return mod.exports;
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {
   cpSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
@@ -48,6 +49,14 @@ function header(): { mtimeMs: number; size: number } {
 
 test('the runtime bundle gets a code cache next to it, which later processes use as it is', async () => {
   rmSync(cache, { force: true });
+  // A process whose main ends at once (nothing recorded, so nothing else keeps it) writes it too.
+  const r = await runCode(`import { main } from 'concurrency-lens'; main(() => console.log('done'));`, {
+    boot,
+    record: false,
+  });
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stdout, 'done\n');
+  assert.ok(existsSync(cache), 'a cache after a run that ends at once');
   await runAndCheck();
   const st = statSync(bundle);
   assert.deepEqual(header(), { mtimeMs: st.mtimeMs, size: st.size });
