@@ -59,6 +59,44 @@ export function callerLocation(): string {
   return '';
 }
 
+const FRAME = '    at ';
+
+/** A frame of Node.js itself (`node:internal/...`, `node:events`). */
+function inNode(line: string): boolean {
+  return line.includes('(node:') || line.startsWith(`${FRAME}node:`);
+}
+
+/** A frame of the snippet's own code (not this library's, not Node's, not a native one). */
+function inUserCode(line: string): boolean {
+  return line.startsWith(FRAME) && !line.includes(libDir) && !inNode(line) && !line.endsWith('(<anonymous>)');
+}
+
+/**
+ * `stack` as a snippet's author wants it: the frames inside this library (positions in its bundle
+ * mean nothing to them) and the machinery below the outermost user frame (the event loop, the IPC
+ * that delivered a pool task) left out, with one line saying how many. Unchanged if no frame is the
+ * user's (an error of the library itself keeps its whole stack).
+ */
+export function userStack(stack: string): string {
+  const lines = stack.split('\n');
+  let last = -1;
+  lines.forEach((l, i) => {
+    if (inUserCode(l)) last = i;
+  });
+  if (last < 0) return stack;
+  // A native frame right after a library frame (`new Promise` inside a library call) goes with it.
+  const shown = lines.map((l, i) => !l.startsWith(FRAME) || (i <= last && !l.includes(libDir)));
+  lines.forEach((l, i) => {
+    if (shown[i] && l.endsWith('(<anonymous>)') && i > 0 && lines[i - 1].includes(libDir)) shown[i] = false;
+  });
+  const kept = lines.filter((_, i) => shown[i]);
+  const hidden = lines.filter((_, i) => !shown[i]);
+  if (hidden.length === 0) return stack;
+  const whose = hidden.some(inNode) ? 'concurrency-lens and Node.js' : 'concurrency-lens';
+  const n = hidden.length;
+  return [...kept, `${FRAME.slice(0, 4)}(${n} frame${n === 1 ? '' : 's'} of ${whose} not shown)`].join('\n');
+}
+
 const sites = new Map<string, { n: number; last: string }>();
 
 /**

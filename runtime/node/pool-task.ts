@@ -6,6 +6,7 @@
 import { Cat, Kind, Status } from '../../common/schema';
 import { now } from './clock';
 import { lookupExport } from './context';
+import { userStack } from './location';
 import { flushIfDue } from './main-flush';
 import { rec } from './recorder';
 import { jsonSafe, pack, unpack } from './share';
@@ -96,7 +97,7 @@ export function servePool(): void {
     const err = e instanceof Error ? e : new Error(String(e));
     rec.end(span, Status.Error);
     rec.event(Kind.TaskEnd, [m.pool, m.id, Status.Error], [0]);
-    const stack = `${err.stack ?? err.message}\n    (in pool worker pid ${process.pid})`;
+    const stack = `${err.stack === undefined ? err.message : userStack(err.stack)}\n    (in pool worker pid ${process.pid})`;
     post({ id: m.id, ns: now() - t0, ok: false, error: { name: err.name, message: err.message, stack } });
   };
 

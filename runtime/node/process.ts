@@ -6,6 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { constants } from 'node:os';
 import { Cat, Kind, Role, Status } from '../../common/schema';
 import { ctx, exportedName, type TargetSpec } from './context';
+import { userStack } from './location';
 import { waitRecorded } from './wait';
 import { rec } from './recorder';
 import { pack } from './share';
@@ -141,6 +142,7 @@ export async function runTarget(name: string, detail: string, fn: () => unknown)
 /** Records an error and prints it to stderr with a heading. */
 export function reportError(e: unknown, heading: string): void {
   const err = e instanceof Error ? e : new Error(String(e));
-  rec.event(Kind.Error, [err.message, err.stack ?? ''], []);
-  process.stderr.write(`${heading}\n${err.stack ?? err.message}\n`);
+  const stack = err.stack === undefined ? undefined : userStack(err.stack);
+  rec.event(Kind.Error, [err.message, stack ?? ''], []);
+  process.stderr.write(`${heading}\n${stack ?? err.message}\n`);
 }

@@ -89,6 +89,28 @@ test('an exception in a task reaches the caller with the worker stack; the error
   assert.equal(ofKind(r.events, Kind.TaskResult).filter((e) => e.status === Status.Error).length, 2);
 });
 
+test('an uncaught task error is printed with the user frames only, saying how many were left out', async () => {
+  const r = await runCode(`
+    import { Pool, main } from 'concurrency-lens';
+    export function fails(x: number) {
+      if (x === 2) throw new RangeError('bad item ' + x);
+      return x;
+    }
+    main(async () => {
+      const pool = new Pool(1);
+      await pool.map(fails, [1, 2, 3], { chunksize: 1 });
+    });
+  `);
+  assert.equal(r.code, 1);
+  const printed = lines(r).join('\n');
+  assert.match(
+    printed,
+    /^Uncaught error:\nRangeError: bad item 2\n {4}at fails \(.*snippet\.ts:4:\d+\)\n {4}\(\d+ frames of concurrency-lens and Node\.js not shown\)\n {4}\(in pool worker pid \d+\)$/,
+  );
+  assert.ok(!printed.includes('dist/runtime'), printed);
+  assert.equal(ofKind(r.events, Kind.Error)[0]?.stack, printed.slice('Uncaught error:\n'.length));
+});
+
 test('a worker killed with SIGKILL fails its task naming pid and signal, and is replaced', async () => {
   const r = await runCode(`
     import { Pool, main, sleep } from 'concurrency-lens';
