@@ -52,6 +52,12 @@ export interface EfficiencyOptions {
 const BUCKETS = 1000;
 
 /**
+ * Less worker time than this (ns) is too little parallel work for a speed-up to mean anything: a
+ * pool of trivial tasks, or a run that failed at once, would read "speed-up 0.0×".
+ */
+const MEASURABLE_BUSY_NS = 5e6;
+
+/**
  * Cores to compare busy processes with: those of the machine that ran the snippet when the trace
  * says (the runner records them), else `local` (the viewer's machine), marked `coresLocal`.
  */
@@ -171,9 +177,17 @@ export function efficiency(view: TraceView, opts: EfficiencyOptions, facts?: Eve
     });
   }
   limiters.sort((a, b) => b.weight - a.weight);
-  const summary =
-    `speed-up ${speedup.toFixed(1)}× on ${workers} worker${workers === 1 ? '' : 's'} (efficiency ${fmtPercent(eff)})` +
+  const s = workers === 1 ? '' : 's';
+  let summary =
+    `speed-up ${speedup.toFixed(1)}× on ${workers} worker${s} (efficiency ${fmtPercent(eff)})` +
     (limiters.length ? `; limited by ${limiters.map((l) => l.title.toLowerCase()).join(', ')}` : '');
+  if (procs.length === 1) {
+    summary = 'nothing ran in parallel: the run had one process';
+    limiters.length = 0;
+  } else if (busy < MEASURABLE_BUSY_NS) {
+    summary = `too little work to measure a speed-up: the ${workers} worker${s} were busy ${fmtDuration(busy)} in a ${fmtDuration(wall)} run`;
+    limiters.length = 0;
+  }
   return { wall, workers, busy, speedup, efficiency: eff, peakBusy, cores: opts.cores, limiters, summary };
 }
 

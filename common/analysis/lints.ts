@@ -214,10 +214,12 @@ function poolNotJoined(ix: ViewIndex, make: Make): void {
     for (let i = 0; i < s.count; i++) if (s.cat[i] === Cat.WaitJoin && s.obj[i] !== 0) joined.add(view.str(s.obj[i]));
   }
   for (const o of view.openSpans()) if (o.cat === Cat.WaitJoin) joined.add(o.obj);
+  // A process that ended by an uncaught error abandoned its pools: the error is what to read first.
+  const failed = new Set(view.errors().map((e) => e.lane));
   for (const pool of pools) {
     if (joined.has(pool.key)) continue;
     const owner = ix.lane(pool.pid, 0);
-    if (owner < 0) continue;
+    if (owner < 0 || failed.has(owner)) continue;
     const ownerEnd = ix.lanes[owner].end;
     const workers = ix.lanes.filter((l) => l.role === Role.PoolWorker && l.tid === 0 && l.ppid === pool.pid);
     // Workers that ended before their owner were ended on purpose, even by SIGTERM: `with Pool()`
@@ -225,10 +227,13 @@ function poolNotJoined(ix: ViewIndex, make: Make): void {
     const leftOver = workers.filter((w) => Number.isNaN(w.end) || Number.isNaN(ownerEnd) || w.end >= ownerEnd);
     if (Number.isNaN(ownerEnd) && !Number.isFinite(view.run().end)) continue;
     if (workers.length && leftOver.length === 0) continue;
+    const running = workers.length
+      ? `${leftOver.length} of its ${workers.length} workers were still running when process ${pool.pid} ended`
+      : `process ${pool.pid} ended before its workers had started`;
     make(
       'pool-not-joined',
       'warning',
-      `pool ${ix.name(pool.key)}${pool.loc ? ` (${pool.loc})` : ''} was never closed and joined; ${leftOver.length} of its ${workers.length} workers were still running when process ${pool.pid} ended`,
+      `pool ${ix.name(pool.key)}${pool.loc ? ` (${pool.loc})` : ''} was never closed and joined; ${running}`,
       pool.loc,
       null,
     );

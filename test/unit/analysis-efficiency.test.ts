@@ -29,6 +29,25 @@ test('efficiency: speed-up, efficiency, and the stair-step and serial fraction n
   assert.equal(e.summary, 'speed-up 1.0× on 2 workers (efficiency 50%); limited by uneven chunks, serial fraction');
 });
 
+test('a run of one process, or with too little work, says so instead of a speed-up near zero', () => {
+  const one = new TraceBuilder().proc(10, 0, 200, { role: Role.Root }).build();
+  const alone = efficiency(one.store, { cores: 2 }, one.facts);
+  assert.equal(alone.summary, 'nothing ran in parallel: the run had one process');
+  assert.deepEqual(alone.limiters, []);
+
+  const P = 'pool:20:1';
+  const b = new TraceBuilder()
+    .proc(20, 0, 250, { role: Role.Root })
+    .proc(21, 5, 240, { ppid: 20, role: Role.PoolWorker })
+    .proc(22, 5, 240, { ppid: 20, role: Role.PoolWorker })
+    .obj(20, P, ObjType.Pool, 'Pool-1', 'a.ts:5:16', 2);
+  for (let i = 0; i < 10; i++) b.task(P, i + 1, 20, 21 + (i % 2), 100, 100 + i * 0.2, 100.1 + i * 0.2, 103);
+  const tiny = b.build();
+  const e = efficiency(tiny.store, { cores: 2 }, tiny.facts);
+  assert.equal(e.summary, 'too little work to measure a speed-up: the 2 workers were busy 1 ms in a 250 ms run');
+  assert.deepEqual(e.limiters, []);
+});
+
 test('more busy workers than cores is named when the run has fewer cores than running processes', () => {
   const { store, facts } = stairStep();
   const e = efficiency(store, { cores: 1 }, facts);

@@ -190,6 +190,24 @@ test('a pool whose workers outlive their owner was never closed and joined; a jo
   );
 });
 
+test('a pool whose workers never started says so; one abandoned by an uncaught error is left to the error', () => {
+  const P = 'pool:51:1';
+  const base = (): TraceBuilder =>
+    new TraceBuilder().proc(51, 0, 30, { role: Role.Root, code: 1 }).obj(51, P, ObjType.Pool, 'Pool-1', 'a.ts:4:16', 2);
+  const early = base().build();
+  assert.deepEqual(
+    lint(early.store, { cores: 4 }, early.facts)
+      .filter((x) => x.id === 'pool-not-joined')
+      .map((x) => x.message),
+    ['pool Pool-1 (a.ts:4:16) was never closed and joined; process 51 ended before its workers had started'],
+  );
+  const crashed = base().error(51, 29, 'Pool task function "twice" is not exported from a.ts').build();
+  assert.deepEqual(
+    lint(crashed.store, { cores: 4 }, crashed.facts).filter((x) => x.id === 'pool-not-joined'),
+    [],
+  );
+});
+
 test('every lint links a sample that exists, in both runtimes', () => {
   for (const id of [
     'join-before-drain',

@@ -120,6 +120,12 @@ export class TraceBuilder {
     return this;
   }
 
+  /** An uncaught error reported by process `pid`. */
+  error(pid: number, t: number, message: string): this {
+    this.push(Kind.Error, t, pid, 0, { message, stack: `Error: ${message}` });
+    return this;
+  }
+
   /** A Value write. */
   write(pid: number, obj: string, t: number, value: number, tid = 0): this {
     this.push(Kind.ValueWrite, t, pid, tid, { obj, index: 0, value });
