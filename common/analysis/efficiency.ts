@@ -26,7 +26,7 @@ export interface Limiter {
 /** Speed-up, efficiency and limiters. */
 export interface Efficiency {
   wall: number;
-  /** Workers counted: pool workers if there are pools, else child processes, else 1. */
+  /** Workers counted: pool workers if there are pools, else child processes and threads, else 1. */
   workers: number;
   /** Sum of task time (pools) or running + sleeping time of the workers. */
   busy: number;
@@ -77,7 +77,9 @@ export function efficiency(view: TraceView, opts: EfficiencyOptions, facts?: Eve
   const end = Math.max(start, ...procs.map((l) => ix.laneEnd(l.id)));
   const wall = procs.length ? end - start : 0;
   const poolWorkers = procs.filter((l) => l.role === Role.PoolWorker);
-  const others = procs.filter((l) => l.role === Role.Process);
+  // Without a pool, the child processes and the threads do the parallel work (threads waiting on I/O
+  // side by side is the point of using them).
+  const others = [...procs.filter((l) => l.role === Role.Process), ...ix.lanes.filter((l) => l.tid !== 0)];
   const workerLanes = poolWorkers.length ? poolWorkers : others.length ? others : procs.slice(0, 1);
   const workers = Math.max(1, workerLanes.length);
   const tasks = view.tasks().filter((r) => Number.isFinite(r.start) && Number.isFinite(r.end));
@@ -181,8 +183,8 @@ export function efficiency(view: TraceView, opts: EfficiencyOptions, facts?: Eve
   let summary =
     `speed-up ${speedup.toFixed(1)}× on ${workers} worker${s} (efficiency ${fmtPercent(eff)})` +
     (limiters.length ? `; limited by ${limiters.map((l) => l.title.toLowerCase()).join(', ')}` : '');
-  if (procs.length === 1) {
-    summary = 'nothing ran in parallel: the run had one process';
+  if (!poolWorkers.length && !others.length) {
+    summary = 'nothing ran in parallel: the run had one process and no threads';
     limiters.length = 0;
   } else if (busy < MEASURABLE_BUSY_NS) {
     summary = `too little work to measure a speed-up: the ${workers} worker${s} were busy ${fmtDuration(busy)} in a ${fmtDuration(wall)} run`;

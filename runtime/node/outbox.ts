@@ -8,7 +8,7 @@ import { writeSync } from 'node:fs';
 import { Kind } from '../../common/schema';
 import { recordSize, writeRecord } from '../../common/wire';
 import { now } from './clock';
-import { Beat, BEAT_MS, laneTid, takeDropped, type RingReader } from './ring';
+import { Beat, BEAT_MS, Ctl, laneTid, takeDropped, type RingReader } from './ring';
 
 /** Period of the `Sample` records. */
 export const SAMPLE_NS = 10e6;
@@ -117,12 +117,16 @@ export class Sampler {
     const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     let off = 0;
     for (const r of rings) {
+      // A Thread's ring before the thread named its lane (its OS tid): a sample now would open a
+      // lane of its own under the worker's thread id, which no span would ever close.
+      if (r.mem.tid !== 0 && Atomics.load(r.ctl, Ctl.Lane) === 0) continue;
       const stale = t - r.beat[Beat.Time] > STALE_NS;
       const elu = stale ? 1 : Math.min(1, Math.max(0, r.beat[Beat.Elu]));
       const tid = laneTid(r.ctl, r.mem.tid);
       const laneCpu = tid === 0 ? Math.min(1, share) : -1;
       off = writeRecord(view, buf, off, Kind.Sample, t, this.pid, tid, [laneCpu, elu]);
     }
-    return buf;
+    if (off === 0) return undefined;
+    return off === buf.length ? buf : buf.subarray(0, off);
   }
 }

@@ -42,3 +42,32 @@ test(
     }
   },
 );
+
+/** Four Threads started while the flusher thread already sends the process's records. */
+const FOUR = `
+import { Thread, main, sleep } from 'concurrency-lens';
+export function io() {
+  sleep(150);
+}
+main(async () => {
+  sleep(80); // long enough to hand sending over to the flusher thread
+  const threads = [1, 2, 3, 4].map(() => new Thread({ target: io }));
+  for (const t of threads) t.start();
+  for (const t of threads) await t.join();
+});
+`;
+
+test('Threads started while the flusher runs get one lane each, named by the thread, and no other', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'cl-thread-lanes-'));
+  try {
+    const snippet = join(dir, 'four.ts');
+    writeFileSync(snippet, FOUR);
+    const run = startRun({ snippet });
+    const r = await run.done;
+    assert.equal(r.reason, 'exit', r.message);
+    const threads = run.store.lanes().filter((l) => l.tid !== 0);
+    assert.deepEqual(threads.map((l) => l.name).sort(), ['Thread-1', 'Thread-2', 'Thread-3', 'Thread-4']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

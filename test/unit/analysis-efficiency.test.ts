@@ -32,7 +32,7 @@ test('efficiency: speed-up, efficiency, and the stair-step and serial fraction n
 test('a run of one process, or with too little work, says so instead of a speed-up near zero', () => {
   const one = new TraceBuilder().proc(10, 0, 200, { role: Role.Root }).build();
   const alone = efficiency(one.store, { cores: 2 }, one.facts);
-  assert.equal(alone.summary, 'nothing ran in parallel: the run had one process');
+  assert.equal(alone.summary, 'nothing ran in parallel: the run had one process and no threads');
   assert.deepEqual(alone.limiters, []);
 
   const P = 'pool:20:1';
