@@ -187,7 +187,11 @@ export function efficiency(view: TraceView, opts: EfficiencyOptions, facts?: Eve
     summary = 'nothing ran in parallel: the run had one process and no threads';
     limiters.length = 0;
   } else if (busy < MEASURABLE_BUSY_NS) {
-    summary = `too little work to measure a speed-up: the ${workers} worker${s} were busy ${fmtDuration(busy)} in a ${fmtDuration(wall)} run`;
+    const who = workers === 1 ? 'the worker was' : `the ${workers} workers were`;
+    summary = `too little work to measure a speed-up: ${who} busy ${fmtDuration(busy)} in a ${fmtDuration(wall)} run`;
+    limiters.length = 0;
+  } else if (workers === 1) {
+    summary = `one worker, busy ${fmtPercent(eff)} of the ${fmtDuration(wall)} run: nothing to compare a speed-up with`;
     limiters.length = 0;
   }
   return { wall, workers, busy, speedup, efficiency: eff, peakBusy, cores: opts.cores, limiters, summary };

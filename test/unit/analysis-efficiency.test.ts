@@ -46,6 +46,16 @@ test('a run of one process, or with too little work, says so instead of a speed-
   const e = efficiency(tiny.store, { cores: 2 }, tiny.facts);
   assert.equal(e.summary, 'too little work to measure a speed-up: the 2 workers were busy 1 ms in a 250 ms run');
   assert.deepEqual(e.limiters, []);
+
+  const child = new TraceBuilder()
+    .proc(30, 0, 300, { role: Role.Root })
+    .proc(31, 10, 160, { ppid: 30, role: Role.Process })
+    .span(30, Cat.WaitJoin, 10, 160, { detail: 'pid 31' })
+    .build();
+  assert.equal(
+    efficiency(child.store, { cores: 2 }, child.facts).summary,
+    'one worker, busy 50% of the 300 ms run: nothing to compare a speed-up with',
+  );
 });
 
 test('more busy workers than cores is named when the run has fewer cores than running processes', () => {
