@@ -26,7 +26,7 @@ export interface Limiter {
 /** Speed-up, efficiency and limiters. */
 export interface Efficiency {
   wall: number;
-  /** Workers counted: pool workers if there are pools, else child processes and threads, else 1. */
+  /** Workers counted: pool workers if there are pools, else child processes (and Node threads), else 1. */
   workers: number;
   /** Sum of task time (pools) or running + sleeping time of the workers. */
   busy: number;
@@ -77,9 +77,10 @@ export function efficiency(view: TraceView, opts: EfficiencyOptions, facts?: Eve
   const end = Math.max(start, ...procs.map((l) => ix.laneEnd(l.id)));
   const wall = procs.length ? end - start : 0;
   const poolWorkers = procs.filter((l) => l.role === Role.PoolWorker);
-  // Without a pool, the child processes and the threads do the parallel work (threads waiting on I/O
-  // side by side is the point of using them).
-  const others = [...procs.filter((l) => l.role === Role.Process), ...ix.lanes.filter((l) => l.tid !== 0)];
+  // Without a pool, the child processes do the parallel work, and in Node the threads too. Python's
+  // threads are left out: under the GIL their lanes all read "running" while one holds it.
+  const threads = view.run().runtime === 'python' ? [] : ix.lanes.filter((l) => l.tid !== 0);
+  const others = [...procs.filter((l) => l.role === Role.Process), ...threads];
   const workerLanes = poolWorkers.length ? poolWorkers : others.length ? others : procs.slice(0, 1);
   const workers = Math.max(1, workerLanes.length);
   const tasks = view.tasks().filter((r) => Number.isFinite(r.start) && Number.isFinite(r.end));
@@ -184,7 +185,10 @@ export function efficiency(view: TraceView, opts: EfficiencyOptions, facts?: Eve
     `speed-up ${speedup.toFixed(1)}× on ${workers} worker${s} (efficiency ${fmtPercent(eff)})` +
     (limiters.length ? `; limited by ${limiters.map((l) => l.title.toLowerCase()).join(', ')}` : '');
   if (!poolWorkers.length && !others.length) {
-    summary = 'nothing ran in parallel: the run had one process and no threads';
+    summary =
+      procs.length === ix.lanes.length
+        ? 'nothing ran in parallel: the run had one process and no threads'
+        : 'nothing ran in parallel: the run had one process, whose threads take turns holding the GIL';
     limiters.length = 0;
   } else if (busy < MEASURABLE_BUSY_NS) {
     const who = workers === 1 ? 'the worker was' : `the ${workers} workers were`;

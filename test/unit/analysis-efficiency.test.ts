@@ -35,6 +35,22 @@ test('a run of one process, or with too little work, says so instead of a speed-
   assert.equal(alone.summary, 'nothing ran in parallel: the run had one process and no threads');
   assert.deepEqual(alone.limiters, []);
 
+  // Two threads computing side by side: in Node they are two workers; under Python's GIL they take turns.
+  const twoThreads = (runtime: 'node' | 'python'): ReturnType<TraceBuilder['build']> =>
+    new TraceBuilder()
+      .run(runtime)
+      .proc(11, 0, 100, { role: Role.Root })
+      .span(11, Cat.Run, 10, 90, { name: 'Thread-1' }, 501)
+      .span(11, Cat.Run, 10, 90, { name: 'Thread-2' }, 502)
+      .build();
+  const node = twoThreads('node');
+  assert.equal(efficiency(node.store, { cores: 4 }, node.facts).summary, 'speed-up 1.8× on 2 workers (efficiency 90%)');
+  const py = twoThreads('python');
+  assert.equal(
+    efficiency(py.store, { cores: 4 }, py.facts).summary,
+    'nothing ran in parallel: the run had one process, whose threads take turns holding the GIL',
+  );
+
   const P = 'pool:20:1';
   const b = new TraceBuilder()
     .proc(20, 0, 250, { role: Role.Root })

@@ -120,6 +120,12 @@ export class TraceBuilder {
     return this;
   }
 
+  /** The runner's `RunStart`: which runtime ran the snippet. */
+  run(runtime: 'node' | 'python', cores = 2): this {
+    this.push(Kind.RunStart, 0, 0, 0, { snippet: `snippet.${runtime === 'node' ? 'ts' : 'py'}`, runtime, cores });
+    return this;
+  }
+
   /** An uncaught error reported by process `pid`. */
   error(pid: number, t: number, message: string): this {
     this.push(Kind.Error, t, pid, 0, { message, stack: `Error: ${message}` });
