@@ -66,10 +66,14 @@ export const MAX_SEGMENTS = 5;
 
 const LOC_RE = /[^\s(),;]+:\d+:\d+/g;
 
-/** Source locations in `text` ("a.py:3:5"), in order, without repeats, after `first`. */
+/**
+ * Source locations in `text` ("a.py:3:5"), in order, without repeats, after `first`. A match that is
+ * the tail of one already found is the same location cut at a space ("/Users/me/My Projects/a.py:3:5"
+ * also matches as "Projects/a.py:3:5"): it is not a second one.
+ */
 export function locsOf(first: string, text: string): string[] {
   const out = first ? [first] : [];
-  for (const m of text.match(LOC_RE) ?? []) if (!out.includes(m)) out.push(m);
+  for (const m of text.match(LOC_RE) ?? []) if (!out.some((o) => o.endsWith(m))) out.push(m);
   return out;
 }
 

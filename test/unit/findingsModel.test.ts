@@ -129,6 +129,8 @@ test('source lines are found in a message after the main one, without repeats; s
     '/x/c.ts:1:2',
   ]);
   assert.deepEqual(locsOf('', 'no lines here: 3 of 4'), []);
+  const spaced = '/Users/ann/My Projects/a.py:3:5';
+  assert.deepEqual(locsOf(spaced, `lock L is held across a sleep at ${spaced} (2 times)`), [spaced]);
   const seg = (lane: number, from: number, to: number, kind: 'running' | 'waiting' = 'running') => ({
     lane,
     pid: lane,
