@@ -77,9 +77,12 @@ export function efficiency(view: TraceView, opts: EfficiencyOptions, facts?: Eve
   const end = Math.max(start, ...procs.map((l) => ix.laneEnd(l.id)));
   const wall = procs.length ? end - start : 0;
   const poolWorkers = procs.filter((l) => l.role === Role.PoolWorker);
-  // Without a pool, the child processes do the parallel work, and in Node the threads too. Python's
-  // threads are left out: under the GIL their lanes all read "running" while one holds it.
-  const threads = view.run().runtime === 'python' ? [] : ix.lanes.filter((l) => l.tid !== 0);
+  // Without a pool, the child processes and the threads do the parallel work. A Python thread's lane
+  // reads "running" while it waits for the GIL, so its running time comes from its CPU samples (the
+  // runner measures each thread); a Python thread without samples is left out.
+  const python = view.run().runtime === 'python';
+  const threads = ix.lanes.filter((l) => l.tid !== 0 && (!python || view.cpu(l.id).count > 0));
+  const byCpu = new Set(python ? threads.map((l) => l.id) : []);
   const others = [...procs.filter((l) => l.role === Role.Process), ...threads];
   const workerLanes = poolWorkers.length ? poolWorkers : others.length ? others : procs.slice(0, 1);
   const workers = Math.max(1, workerLanes.length);
@@ -89,12 +92,12 @@ export function efficiency(view: TraceView, opts: EfficiencyOptions, facts?: Eve
   const width = wall > 0 ? wall / BUCKETS : 1;
   const busyIn = new Float64Array(BUCKETS);
   const runningIn = new Float64Array(BUCKETS);
-  const addTo = (arr: Float64Array, a: number, b: number): void => {
+  const addTo = (arr: Float64Array, a: number, b: number, share = 1): void => {
     for (let k = Math.max(0, Math.floor((a - start) / width)); k < BUCKETS; k++) {
       const lo = start + k * width;
       const hi = lo + width;
       if (lo >= b) break;
-      arr[k] += Math.min(b, hi) - Math.max(a, lo);
+      arr[k] += share * (Math.min(b, hi) - Math.max(a, lo));
     }
   };
   let busy = 0;
@@ -122,13 +125,14 @@ export function efficiency(view: TraceView, opts: EfficiencyOptions, facts?: Eve
         life[id] += b - a;
         if (state === Cat.WaitQueueGet) queueWait[id] += b - a;
         if (state === RUNNING && cores) addTo(runningIn, a, b);
-        if (worker && (state === RUNNING || state === Cat.Sleep)) {
+        if (worker && ((state === RUNNING && !byCpu.has(id)) || state === Cat.Sleep)) {
           busy += b - a;
           addTo(busyIn, a, b);
         }
       },
       open.get(id),
     );
+    if (worker && byCpu.has(id)) busy += addCpuSamples(view.cpu(id), busyIn, addTo);
   }
   const speedup = wall > 0 ? busy / wall : 0;
   const eff = speedup / workers;
@@ -199,6 +203,27 @@ export function efficiency(view: TraceView, opts: EfficiencyOptions, facts?: Eve
     limiters.length = 0;
   }
   return { wall, workers, busy, speedup, efficiency: eff, peakBusy, cores: opts.cores, limiters, summary };
+}
+
+/** Gap before a lane's first CPU sample (the samplers' period). */
+const SAMPLE_NS = 10e6;
+
+/** Adds each sample's share of a core over the time it covers to the buckets; returns the busy ns. */
+function addCpuSamples(
+  cpu: { count: number; t: Float64Array; v: Float64Array },
+  busyIn: Float64Array,
+  addTo: (arr: Float64Array, a: number, b: number, share: number) => void,
+): number {
+  let busy = 0;
+  for (let i = 0; i < cpu.count; i++) {
+    const b = cpu.t[i];
+    const a = i > 0 ? cpu.t[i - 1] : b - SAMPLE_NS;
+    const share = Math.min(1, Math.max(0, cpu.v[i]));
+    if (!(share > 0) || !(b > a)) continue;
+    busy += share * (b - a);
+    addTo(busyIn, a, b, share);
+  }
+  return busy;
 }
 
 function serialFraction(busyIn: Float64Array, width: number, wall: number): number {

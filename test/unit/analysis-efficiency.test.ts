@@ -45,10 +45,32 @@ test('a run of one process, or with too little work, says so instead of a speed-
       .build();
   const node = twoThreads('node');
   assert.equal(efficiency(node.store, { cores: 4 }, node.facts).summary, 'speed-up 1.8× on 2 workers (efficiency 90%)');
+  // Python threads without CPU samples (another platform, another tool's trace) are left out.
   const py = twoThreads('python');
   assert.equal(
     efficiency(py.store, { cores: 4 }, py.facts).summary,
     'nothing ran in parallel: the run had one process, whose threads take turns holding the GIL',
+  );
+  // With samples: two threads computing under the GIL each get half a core (busy 80 of 160 ms);
+  // two threads sleeping on I/O overlap (160 ms).
+  const sampled = (work: 'cpu' | 'io'): ReturnType<TraceBuilder['build']> => {
+    const b = new TraceBuilder().run('python').proc(11, 0, 100, { role: Role.Root });
+    for (const tid of [501, 502]) {
+      b.span(11, Cat.Run, 10, 90, { name: `Thread-${tid}` }, tid);
+      if (work === 'io') b.span(11, Cat.Sleep, 10, 90, {}, tid).samples(11, tid, 10, 90, 0);
+      else b.samples(11, tid, 10, 90, 0.5);
+    }
+    return b.build();
+  };
+  const gil = sampled('cpu');
+  assert.equal(
+    efficiency(gil.store, { cores: 4 }, gil.facts).summary,
+    'speed-up 0.8× on 2 workers (efficiency 40%); limited by serial fraction',
+  );
+  const io = sampled('io');
+  assert.equal(
+    efficiency(io.store, { cores: 4 }, io.facts).summary,
+    'speed-up 1.6× on 2 workers (efficiency 80%); limited by serial fraction',
   );
 
   const P = 'pool:20:1';

@@ -126,6 +126,12 @@ export class TraceBuilder {
     return this;
   }
 
+  /** CPU samples of lane `pid`/`tid` every 10 ms from `from` to `to` ms, each `cpu` of a core. */
+  samples(pid: number, tid: number, from: number, to: number, cpu: number): this {
+    for (let t = from + 10; t <= to; t += 10) this.push(Kind.Sample, t, pid, tid, { cpu, elu: -1 });
+    return this;
+  }
+
   /** An uncaught error reported by process `pid`. */
   error(pid: number, t: number, message: string): this {
     this.push(Kind.Error, t, pid, 0, { message, stack: `Error: ${message}` });
