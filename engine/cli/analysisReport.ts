@@ -3,6 +3,7 @@
  * columns), parallel efficiency with its limiters, lints with their explanation and the sample that
  * shows the fix, and lock-order inversions.
  */
+import { sep } from 'node:path';
 import type { RunAnalysis } from '../../common/analysis';
 import { DURATION_COLUMNS, durationOf, type ContentionRow } from '../../common/analysis/contention';
 import { LOCK_ORDER_EXPLANATION, type LockOrderInversion } from '../../common/analysis/lockOrder';
@@ -16,6 +17,8 @@ export interface AnalysisInput {
   deadlocks: readonly RunDeadlock[];
   /** List every lock and queue, not only those that had waits. */
   verbose: boolean;
+  /** Paths under this folder are printed relative to it (the terminal's folder: still links). */
+  cwd?: string;
 }
 
 const WIDTH = 100;
@@ -25,24 +28,26 @@ const MORE = '      ';
 
 /** The analyses as lines (without trailing newlines). */
 export function formatAnalysis(a: AnalysisInput): string[] {
+  const prefix = a.cwd ? (a.cwd.endsWith(sep) ? a.cwd : a.cwd + sep) : '';
+  const rel = (text: string): string => (prefix ? text.split(prefix).join('') : text);
   const out: string[] = [];
   for (const d of a.deadlocks)
-    out.push(`${d.kind === 'stall' ? 'stall' : 'deadlock'} at ${fmtDuration(d.atNs)}: ${d.sentence}`);
+    out.push(`${d.kind === 'stall' ? 'stall' : 'deadlock'} at ${fmtDuration(d.atNs)}: ${rel(d.sentence)}`);
   if (a.deadlocks.length) out.push('');
   out.push(...contentionLines(a.analysis.contention, a.verbose), '');
   const eff = a.analysis.efficiency;
   out.push(`parallel efficiency: ${eff.summary}`);
-  for (const l of eff.limiters) out.push(...wrap(`- ${l.title}: ${l.evidence}`, '  ', '    '));
+  for (const l of eff.limiters) out.push(...wrap(`- ${l.title}: ${rel(l.evidence)}`, '  ', '    '));
   for (const l of a.analysis.lints) {
     out.push('');
     const at = l.loc && !l.message.includes(l.loc) ? ` (${l.loc})` : '';
-    out.push(...wrap(`${l.severity} [${l.id}] ${l.message}${at}`, '', MORE));
+    out.push(...wrap(rel(`${l.severity} [${l.id}] ${l.message}${at}`), '', MORE));
     out.push(...wrap(l.explanation, INDENT, INDENT));
     out.push(`${INDENT}fix: see ${l.sample}`);
   }
   for (const inv of a.inversions) {
     out.push('');
-    out.push(...wrap(`warning [lock-order] ${inv.sentence}`, '', MORE));
+    out.push(...wrap(`warning [lock-order] ${rel(inv.sentence)}`, '', MORE));
     out.push(...wrap(LOCK_ORDER_EXPLANATION, INDENT, INDENT));
   }
   return out;

@@ -96,7 +96,7 @@ export async function runCommand(c: Extract<Command, { cmd: 'run' }>, io: Io = s
       const lines = [
         ...formatSummary(summary),
         '',
-        ...formatAnalysis({ analysis, inversions, deadlocks, verbose: c.verbose }),
+        ...formatAnalysis({ analysis, inversions, deadlocks, verbose: c.verbose, cwd: process.cwd() }),
       ];
       io.err(lines.map((l) => (l ? `  ${l}\n` : '\n')).join(''));
     }

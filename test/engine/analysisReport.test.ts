@@ -1,9 +1,12 @@
 /** The command line's text layout of the analyses and the deadlock banner, on hand-made inputs. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { align, shortLoc, wrap } from '../../engine/cli/analysisReport';
+import { analyzeRun } from '../../common/analysis';
+import { ObjType, Role } from '../../common/schema';
+import { align, formatAnalysis, shortLoc, wrap } from '../../engine/cli/analysisReport';
 import { deadlockBanner } from '../../engine/cli/deadlockBanner';
 import type { RunDeadlock } from '../../engine/liveDeadlock';
+import { TraceBuilder } from '../unit/analysis-trace';
 
 test('table columns are padded to the widest cell: text left, numbers right', () => {
   assert.deepEqual(
@@ -69,4 +72,18 @@ test('the banner names the cycle, where each process is blocked, and what the us
     '   Press Ctrl-C to stop, or wait for the time limit (5 s).',
     '',
   ]);
+});
+
+test('paths under the folder the command runs in are printed relative to it', () => {
+  const { store, facts } = new TraceBuilder()
+    .proc(41, 0, 100, { role: Role.Root })
+    .proc(42, 1, 120, { ppid: 41, role: Role.PoolWorker })
+    .obj(41, 'pool:41:1', ObjType.Pool, 'Pool-1', '/home/ann/work/jobs/pool.py:8:10', 1)
+    .build();
+  const analysis = analyzeRun(store, { cores: 2, facts });
+  const text = (cwd?: string): string =>
+    formatAnalysis({ analysis, inversions: [], deadlocks: [], verbose: false, cwd }).join('\n');
+  assert.match(text('/home/ann/work'), /pool Pool-1 \(jobs\/pool\.py:8:10\) was never closed and joined/);
+  assert.match(text('/home/bob'), /pool Pool-1 \(\/home\/ann\/work\/jobs\/pool\.py:8:10\)/);
+  assert.match(text(), /\(\/home\/ann\/work\/jobs\/pool\.py:8:10\)/);
 });
