@@ -191,15 +191,15 @@ export function efficiency(view: TraceView, opts: EfficiencyOptions, facts?: Eve
   if (!poolWorkers.length && !others.length) {
     summary =
       procs.length === ix.lanes.length
-        ? 'nothing ran in parallel: the run had one process and no threads'
-        : 'nothing ran in parallel: the run had one process, whose threads take turns holding the GIL';
+        ? 'nothing ran in parallel (one process, no threads)'
+        : 'nothing ran in parallel (one process; its threads take turns holding the GIL)';
     limiters.length = 0;
   } else if (busy < MEASURABLE_BUSY_NS) {
     const who = workers === 1 ? 'the worker was' : `the ${workers} workers were`;
-    summary = `too little work to measure a speed-up: ${who} busy ${fmtDuration(busy)} in a ${fmtDuration(wall)} run`;
+    summary = `too little work to measure a speed-up (${who} busy ${fmtDuration(busy)} in a ${fmtDuration(wall)} run)`;
     limiters.length = 0;
   } else if (workers === 1) {
-    summary = `one worker, busy ${fmtPercent(eff)} of the ${fmtDuration(wall)} run: nothing to compare a speed-up with`;
+    summary = `one worker, busy ${fmtPercent(eff)} of the ${fmtDuration(wall)} run (a speed-up needs two or more)`;
     limiters.length = 0;
   }
   return { wall, workers, busy, speedup, efficiency: eff, peakBusy, cores: opts.cores, limiters, summary };

@@ -32,7 +32,7 @@ test('efficiency: speed-up, efficiency, and the stair-step and serial fraction n
 test('a run of one process, or with too little work, says so instead of a speed-up near zero', () => {
   const one = new TraceBuilder().proc(10, 0, 200, { role: Role.Root }).build();
   const alone = efficiency(one.store, { cores: 2 }, one.facts);
-  assert.equal(alone.summary, 'nothing ran in parallel: the run had one process and no threads');
+  assert.equal(alone.summary, 'nothing ran in parallel (one process, no threads)');
   assert.deepEqual(alone.limiters, []);
 
   // Two threads computing side by side: in Node they are two workers; under Python's GIL they take turns.
@@ -49,7 +49,7 @@ test('a run of one process, or with too little work, says so instead of a speed-
   const py = twoThreads('python');
   assert.equal(
     efficiency(py.store, { cores: 4 }, py.facts).summary,
-    'nothing ran in parallel: the run had one process, whose threads take turns holding the GIL',
+    'nothing ran in parallel (one process; its threads take turns holding the GIL)',
   );
   // With samples: two threads computing under the GIL each get half a core (busy 80 of 160 ms);
   // two threads sleeping on I/O overlap (160 ms).
@@ -82,7 +82,7 @@ test('a run of one process, or with too little work, says so instead of a speed-
   for (let i = 0; i < 10; i++) b.task(P, i + 1, 20, 21 + (i % 2), 100, 100 + i * 0.2, 100.1 + i * 0.2, 103);
   const tiny = b.build();
   const e = efficiency(tiny.store, { cores: 2 }, tiny.facts);
-  assert.equal(e.summary, 'too little work to measure a speed-up: the 2 workers were busy 1 ms in a 250 ms run');
+  assert.equal(e.summary, 'too little work to measure a speed-up (the 2 workers were busy 1 ms in a 250 ms run)');
   assert.deepEqual(e.limiters, []);
 
   const child = new TraceBuilder()
@@ -92,7 +92,7 @@ test('a run of one process, or with too little work, says so instead of a speed-
     .build();
   assert.equal(
     efficiency(child.store, { cores: 2 }, child.facts).summary,
-    'one worker, busy 50% of the 300 ms run: nothing to compare a speed-up with',
+    'one worker, busy 50% of the 300 ms run (a speed-up needs two or more)',
   );
 });
 

@@ -119,7 +119,7 @@ test('a run with nothing to report has no findings', () => {
     .build();
   const f = findingsOf(store, { cores: 1, inversions: [] });
   assert.equal(hasFindings(f), false, JSON.stringify(f));
-  assert.equal(f.efficiency, 'one worker, busy 99% of the 101 ms run: nothing to compare a speed-up with');
+  assert.equal(f.efficiency, 'one worker, busy 99% of the 101 ms run (a speed-up needs two or more)');
 });
 
 test('source lines are found in a message after the main one, without repeats; stretches on one lane merge', () => {
