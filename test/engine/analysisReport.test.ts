@@ -78,12 +78,12 @@ test('paths under the folder the command runs in are printed relative to it', ()
   const { store, facts } = new TraceBuilder()
     .proc(41, 0, 100, { role: Role.Root })
     .proc(42, 1, 120, { ppid: 41, role: Role.PoolWorker })
-    .obj(41, 'pool:41:1', ObjType.Pool, 'Pool-1', '/home/ann/work/jobs/pool.py:8:10', 1)
+    .obj(41, 'pool:41:1', ObjType.Pool, 'Pool-1', '/home/ann/projects/jobs/pool.py:8:10', 1)
     .build();
   const analysis = analyzeRun(store, { cores: 2, facts });
   const text = (cwd?: string): string =>
     formatAnalysis({ analysis, inversions: [], deadlocks: [], verbose: false, cwd }).join('\n');
-  assert.match(text('/home/ann/work'), /pool Pool-1 \(jobs\/pool\.py:8:10\) was never closed and joined/);
-  assert.match(text('/home/bob'), /pool Pool-1 \(\/home\/ann\/work\/jobs\/pool\.py:8:10\)/);
-  assert.match(text(), /\(\/home\/ann\/work\/jobs\/pool\.py:8:10\)/);
+  assert.match(text('/home/ann/projects'), /pool Pool-1 \(jobs\/pool\.py:8:10\) was never closed and joined/);
+  assert.match(text('/home/bob'), /pool Pool-1 \(\/home\/ann\/projects\/jobs\/pool\.py:8:10\)/);
+  assert.match(text(), /\(\/home\/ann\/projects\/jobs\/pool\.py:8:10\)/);
 });

@@ -8,7 +8,7 @@ setLibraryDir(LIB);
 test('frames inside the library and the machinery below the outermost user frame are left out', () => {
   const stack = [
     'RangeError: bad item 2',
-    '    at fails (/home/ann/work/squares.ts:4:13)',
+    '    at fails (/home/ann/projects/squares.ts:4:13)',
     `    at step (${LIB}/index.js:1663:31)`,
     `    at runOne (${LIB}/index.js:1680:10)`,
     '    at process.emit (node:events:524:28)',
@@ -18,7 +18,7 @@ test('frames inside the library and the machinery below the outermost user frame
     userStack(stack),
     [
       'RangeError: bad item 2',
-      '    at fails (/home/ann/work/squares.ts:4:13)',
+      '    at fails (/home/ann/projects/squares.ts:4:13)',
       '    (4 frames of concurrency-lens and Node.js not shown)',
     ].join('\n'),
   );
@@ -31,18 +31,18 @@ test('user frames around library calls stay, with a native frame inside a librar
     `    at lookupExport (${LIB}/index.js:234:9)`,
     '    at new Promise (<anonymous>)',
     `    at Pool.map (${LIB}/index.js:1909:21)`,
-    '    at run (/home/ann/work/squares.ts:9:26)',
+    '    at run (/home/ann/projects/squares.ts:9:26)',
     '    at new Promise (<anonymous>)',
-    '    at /home/ann/work/squares.ts:12:3',
+    '    at /home/ann/projects/squares.ts:12:3',
   ].join('\n');
   assert.equal(
     userStack(stack),
     [
       'Error: Pool task function "twice" is not exported from squares.ts',
       '    multi-line messages keep their lines',
-      '    at run (/home/ann/work/squares.ts:9:26)',
+      '    at run (/home/ann/projects/squares.ts:9:26)',
       '    at new Promise (<anonymous>)',
-      '    at /home/ann/work/squares.ts:12:3',
+      '    at /home/ann/projects/squares.ts:12:3',
       '    (3 frames of concurrency-lens not shown)',
     ].join('\n'),
   );
@@ -55,6 +55,6 @@ test('a stack with no frame of the user, or nothing to leave out, is kept whole'
     '    at listOnTimeout (node:internal/timers:573:17)',
   ].join('\n');
   assert.equal(userStack(library), library);
-  const user = ['Error: boom', '    at main (/home/ann/work/a.ts:3:9)'].join('\n');
+  const user = ['Error: boom', '    at main (/home/ann/projects/a.ts:3:9)'].join('\n');
   assert.equal(userStack(user), user);
 });
