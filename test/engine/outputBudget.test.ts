@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startRun } from '../../engine/runner';
-import { budgetRun, LINE_BYTES, tagged } from './outputBudgetRun';
+import { budgetRun, checkPrintsForever, LINE_BYTES, tagged } from './outputBudgetRun';
 import { processesWithEnv, snippetFile } from './helpers';
 
 const BUDGET = 256 * 1024;
@@ -51,19 +51,5 @@ test('a Node child printing 20,000 lines: output is recorded up to the budget, t
 });
 
 test('a Node child printing forever: stopped once the budget is spent, nothing past it kept, nothing left running', async () => {
-  const [tag, env] = tagged();
-  const run = startRun({
-    snippet: snippetFile('forever.ts', NODE),
-    args: ['-1'],
-    maxOutputBytes: BUDGET,
-    timeoutMs: 20_000,
-    env,
-  });
-  const r = await budgetRun(run, { stopAfterMs: 500 });
-  assert.equal(r.result.reason, 'stopped', r.result.message);
-  assert.ok(r.storedBytes <= BUDGET && r.storedBytes > BUDGET - LINE_BYTES, `${r.storedBytes} bytes stored`);
-  assert.equal(r.notes.length, 2, r.notes.join('\n'));
-  assert.match(r.notes[1], /^\[concurrency-lens\] \d+ more lines of output were not recorded \(limit 256 KiB\)$/);
-  assert.ok(r.chunkBytes < 2 * BUDGET, `${r.chunkBytes} bytes of chunks kept`);
-  assert.deepEqual(processesWithEnv(tag), []);
+  await checkPrintsForever('forever.ts', NODE, BUDGET);
 });

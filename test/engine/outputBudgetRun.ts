@@ -1,6 +1,8 @@
 /** Runs a snippet that floods its output under a small output budget and sorts what came out. */
+import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import type { Run, RunResult } from '../../engine/runner';
+import { startRun, type Run, type RunResult } from '../../engine/runner';
+import { processesWithEnv, snippetFile } from './helpers';
 
 /** Bytes of one flood line (`line 000123 xxx…`), newline included. */
 export const LINE_BYTES = 5 + 6 + 1 + 40 + 1;
@@ -46,4 +48,26 @@ export async function budgetRun(run: Run, opts: { stopAfterMs?: number } = {}): 
 export function tagged(): [string, Record<string, string>] {
   const v = randomBytes(6).toString('hex');
   return [`CL_TEST_BUDGET=${v}`, { CL_TEST_BUDGET: v }];
+}
+
+/**
+ * A snippet whose child prints forever (its last argument -1), under `budget` bytes of output: the run
+ * is stopped once the budget is spent, keeps nothing past it, counts the rest and leaves nothing running.
+ */
+export async function checkPrintsForever(file: string, code: string, budget: number): Promise<void> {
+  const [tag, env] = tagged();
+  const run = startRun({
+    snippet: snippetFile(file, code),
+    args: ['-1'],
+    maxOutputBytes: budget,
+    timeoutMs: 20_000,
+    env,
+  });
+  const r = await budgetRun(run, { stopAfterMs: 500 });
+  assert.equal(r.result.reason, 'stopped', r.result.message);
+  assert.ok(r.storedBytes <= budget && r.storedBytes > budget - LINE_BYTES, `${r.storedBytes} bytes stored`);
+  assert.equal(r.notes.length, 2, r.notes.join('\n'));
+  assert.match(r.notes[1], /^\[concurrency-lens\] \d+ more lines of output were not recorded \(limit 256 KiB\)$/);
+  assert.ok(r.chunkBytes < 2 * budget, `${r.chunkBytes} bytes of chunks kept`);
+  assert.deepEqual(processesWithEnv(tag), []);
 }
