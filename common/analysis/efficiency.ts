@@ -144,6 +144,10 @@ export function efficiency(view: TraceView, opts: EfficiencyOptions, facts?: Eve
     if (c > opts.cores + 0.5) overBuckets++;
   }
   peakBusy = Math.round(peakBusy);
+  const result = { wall, workers, busy, speedup, efficiency: eff, peakBusy, cores: opts.cores };
+  const threadLanes = ix.lanes.length - procs.length;
+  const plain = plainSummary(poolWorkers.length + others.length, threadLanes, workers, busy, wall, eff);
+  if (plain) return { ...result, limiters: [], summary: plain };
 
   const limiters: Limiter[] = [];
   const serial = serialFraction(busyIn, width, wall);
@@ -184,25 +188,37 @@ export function efficiency(view: TraceView, opts: EfficiencyOptions, facts?: Eve
     });
   }
   limiters.sort((a, b) => b.weight - a.weight);
-  const s = workers === 1 ? '' : 's';
-  let summary =
-    `speed-up ${speedup.toFixed(1)}× on ${workers} worker${s} (efficiency ${fmtPercent(eff)})` +
+  const summary =
+    `speed-up ${speedup.toFixed(1)}× on ${workers} workers (efficiency ${fmtPercent(eff)})` +
     (limiters.length ? `; limited by ${limiters.map((l) => l.title.toLowerCase()).join(', ')}` : '');
-  if (!poolWorkers.length && !others.length) {
-    summary =
-      procs.length === ix.lanes.length
-        ? 'nothing ran in parallel (one process, no threads)'
-        : 'nothing ran in parallel (one process; its threads take turns holding the GIL)';
-    limiters.length = 0;
-  } else if (busy < MEASURABLE_BUSY_NS) {
-    const who = workers === 1 ? 'the worker was' : `the ${workers} workers were`;
-    summary = `too little work to measure a speed-up (${who} busy ${fmtDuration(busy)} in a ${fmtDuration(wall)} run)`;
-    limiters.length = 0;
-  } else if (workers === 1) {
-    summary = `one worker, busy ${fmtPercent(eff)} of the ${fmtDuration(wall)} run (a speed-up needs two or more)`;
-    limiters.length = 0;
+  return { ...result, limiters, summary };
+}
+
+/**
+ * The words when a speed-up would mean nothing: no worker beside the root, too little work to
+ * measure (a pool of trivial tasks, a run that failed at once), or a single worker.
+ */
+function plainSummary(
+  candidates: number,
+  threads: number,
+  workers: number,
+  busy: number,
+  wall: number,
+  eff: number,
+): string | undefined {
+  if (candidates === 0) {
+    return threads === 0
+      ? 'nothing ran in parallel (one process, no threads)'
+      : 'nothing ran in parallel (one process; its threads take turns holding the GIL)';
   }
-  return { wall, workers, busy, speedup, efficiency: eff, peakBusy, cores: opts.cores, limiters, summary };
+  if (busy < MEASURABLE_BUSY_NS) {
+    const who = workers === 1 ? 'the worker was' : `the ${workers} workers were`;
+    return `too little work to measure a speed-up (${who} busy ${fmtDuration(busy)} in a ${fmtDuration(wall)} run)`;
+  }
+  if (workers === 1) {
+    return `one worker, busy ${fmtPercent(eff)} of the ${fmtDuration(wall)} run (a speed-up needs two or more)`;
+  }
+  return undefined;
 }
 
 /** Gap before a lane's first CPU sample (the samplers' period). */

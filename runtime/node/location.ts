@@ -94,7 +94,7 @@ export function userStack(stack: string): string {
   if (hidden.length === 0) return stack;
   const whose = hidden.some(inNode) ? 'concurrency-lens and Node.js' : 'concurrency-lens';
   const n = hidden.length;
-  return [...kept, `${FRAME.slice(0, 4)}(${n} frame${n === 1 ? '' : 's'} of ${whose} not shown)`].join('\n');
+  return [...kept, `    (${n} frame${n === 1 ? '' : 's'} of ${whose} not shown)`].join('\n');
 }
 
 const sites = new Map<string, { n: number; last: string }>();
