@@ -59,14 +59,17 @@ test('Pool.map, starmap, applyAsync and imap give Python results and record ever
   assert.match(submits[0].loc, /snippet\.ts:8:\d+$/);
 });
 
-test('an exception in a task reaches the caller with the worker stack; the errorCallback runs', async () => {
-  const r = await runCode(`
-    import { Pool, main } from 'concurrency-lens';
-    export function fails(x: number) {
+/** A task function that throws on item 2, from line 4 of the snippet (line 1 is empty, 2 the import). */
+const FAILS = `    export function fails(x: number) {
       if (x === 2) throw new RangeError('bad item ' + x);
       return x;
     }
-    main(async () => {
+`;
+
+test('an exception in a task reaches the caller with the worker stack; the errorCallback runs', async () => {
+  const r = await runCode(`
+    import { Pool, main } from 'concurrency-lens';
+${FAILS}    main(async () => {
       const pool = new Pool(2);
       try {
         await pool.map(fails, [1, 2, 3], { chunksize: 1 });
@@ -92,11 +95,7 @@ test('an exception in a task reaches the caller with the worker stack; the error
 test('an uncaught task error is printed with the user frames only, saying how many were left out', async () => {
   const r = await runCode(`
     import { Pool, main } from 'concurrency-lens';
-    export function fails(x: number) {
-      if (x === 2) throw new RangeError('bad item ' + x);
-      return x;
-    }
-    main(async () => {
+${FAILS}    main(async () => {
       const pool = new Pool(1);
       await pool.map(fails, [1, 2, 3], { chunksize: 1 });
     });
