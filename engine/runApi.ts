@@ -64,6 +64,8 @@ export interface Run {
   stop(): Promise<void>;
   /** Connections the collector refused or cut off (wrong token, bad hello, corrupt stream). */
   readonly droppedConnections: number;
+  /** Why each of those connections was dropped, in order. */
+  readonly dropReasons: readonly string[];
 }
 
 /** A line of output, attributed to the process that wrote it. */

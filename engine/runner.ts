@@ -130,6 +130,10 @@ class LiveRun implements Run {
     return this.collector?.droppedConnections ?? 0;
   }
 
+  get dropReasons(): readonly string[] {
+    return this.collector?.dropReasons ?? [];
+  }
+
   private async start(): Promise<void> {
     const pick = launcherFor(this.snippet, this.opts.nodeBoot);
     this.records.runStart(this.t0, this.snippet, 'runtime' in pick ? pick.runtime : extname(this.snippet));

@@ -17,6 +17,7 @@ import { TraceStore } from '../../common/store/traceStore';
 import type { TraceView } from '../../common/store/api';
 import { WireDecoder } from '../../common/wire';
 import { startRun } from '../../engine/runner';
+import { processesWithEnv } from '../engine/helpers';
 
 /** Everything a run left behind. */
 export interface PyRun {
@@ -34,6 +35,8 @@ export interface PyRun {
   stopped: boolean;
   /** Launch failure (syntax error, no interpreter), if any. */
   error?: string;
+  /** True when the run was still going at `stacksAfterMs`, so its Python processes printed their stacks. */
+  hung?: boolean;
 }
 
 /** Options of `runPython`. */
@@ -48,6 +51,13 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Stop by killing only the root process (SIGKILL), so the children must end by the orphan guard. */
   stopRootOnly?: boolean;
+  /**
+   * A run still going after this many ms is taken as hung: every Python process of it prints its
+   * stacks (faulthandler on SIGABRT, which also ends it) and the harness writes them, with what else
+   * the run left, to stderr, where the test output shows them. Default: 3 s before a time limit of
+   * 10 s or more; none for shorter limits, which tests use when they expect the limit.
+   */
+  stacksAfterMs?: number;
 }
 
 /** Repository path of a Python sample. */
@@ -61,9 +71,20 @@ export async function runPython(file: string, opts: RunOptions = {}): Promise<Py
   const runnerEvents: TraceEvent[] = [];
   const lines: PyRun['lines'] = [];
   const decoders = new Map<number, WireDecoder>();
-  const env: Record<string, string> = { ...opts.env };
+  const tag = randomBytes(6).toString('hex');
+  const env: Record<string, string> = { PYTHONFAULTHANDLER: '1', ...opts.env, CL_TEST_RUN: tag };
   if (opts.startMethod) env.CONCURRENCY_LENS_START_METHOD = opts.startMethod;
-  const run = startRun({ snippet: file, timeoutMs: opts.timeoutMs ?? 30_000, pythonPath: opts.pythonPath, env });
+  const timeoutMs = opts.timeoutMs ?? 30_000;
+  const run = startRun({ snippet: file, timeoutMs, pythonPath: opts.pythonPath, env });
+  const stacksAfter = opts.stacksAfterMs ?? (timeoutMs >= 10_000 ? timeoutMs - 3000 : undefined);
+  let hung = false;
+  const dump =
+    stacksAfter === undefined
+      ? undefined
+      : setTimeout(() => {
+          hung = true;
+          abortPython(`CL_TEST_RUN=${tag}`);
+        }, stacksAfter);
   run.onChunk((c) => {
     let d = decoders.get(c.conn);
     if (!d) decoders.set(c.conn, (d = new WireDecoder((e) => (c.conn === 0 ? runnerEvents : events).push(e))));
@@ -81,8 +102,11 @@ export async function runPython(file: string, opts: RunOptions = {}): Promise<Py
     : undefined;
   const result = await run.done;
   if (poll) clearInterval(poll);
+  clearTimeout(dump);
+  if (hung) process.stderr.write(hangReport(file, stacksAfter!, lines, events, run.dropReasons));
   const root = events.find((e) => e.kind === Kind.ProcStart && e.role === 0);
   return {
+    hung,
     events,
     runnerEvents,
     lines,
@@ -94,6 +118,40 @@ export async function runPython(file: string, opts: RunOptions = {}): Promise<Py
     stopped: result.reason === 'stopped' || result.reason === 'timeout',
     error: result.reason === 'error' ? result.message : undefined,
   };
+}
+
+/** Sends SIGABRT to the live Python processes whose environment carries `entry`. */
+function abortPython(entry: string): void {
+  for (const pid of processesWithEnv(entry)) {
+    try {
+      if (readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('python')) process.kill(pid, 'SIGABRT');
+    } catch {
+      // ended meanwhile
+    }
+  }
+}
+
+/** What a hung run left: its output (the stacks included), dropped connections and each process's last record. */
+function hangReport(
+  file: string,
+  afterMs: number,
+  lines: PyRun['lines'],
+  events: TraceEvent[],
+  dropped: readonly string[],
+): string {
+  const out = [`[python harness] ${file} was still running after ${afterMs} ms; what it left:`];
+  for (const l of lines) out.push(`  [pid ${l.pid} ${l.stream}] ${l.text}`);
+  for (const why of dropped) out.push(`  dropped connection: ${why}`);
+  // What each lane was inside when it stopped: its spans that never ended (waits, holds, runs).
+  const open = new Map<string, Map<number, string>>();
+  for (const e of events) {
+    const lane = `pid ${e.pid} tid ${e.tid}`;
+    if (!open.has(lane)) open.set(lane, new Map());
+    if (e.kind === Kind.Begin) open.get(lane)!.set(e.span, `cat ${e.cat} ${e.name} ${e.detail} ${e.obj} ${e.loc}`);
+    else if (e.kind === Kind.End) open.get(lane)!.delete(e.span);
+  }
+  for (const [lane, spans] of open) out.push(`  ${lane} inside: ${[...spans.values()].join(' > ') || 'no span'}`);
+  return out.join('\n') + '\n';
 }
 
 /**

@@ -41,8 +41,10 @@ started_at = now()  # when this process connected (its lane starts here)
 # record goes into the buffer with a single extend, so a nested record never splits another.
 _lock = _thread.RLock()
 _send_lock = _thread.allocate_lock()
+_sender = 0  # ident of the thread sending under _send_lock, 0 when none
 _buf = bytearray()
 _strings = {'': 0}
+_string_ids = itertools.count(1)
 _sock = None
 _main_ident = threading.get_ident()
 _span_ids = itertools.count(1)
@@ -62,8 +64,9 @@ def tid():
 def _intern(s):
     sid = _strings.get(s)
     if sid is None:
-        sid = len(_strings)
-        _strings[s] = sid
+        # One atomic step takes the id: a signal handler interning a string between two steps
+        # must not get the same one.
+        sid = _strings[s] = next(_string_ids)
         b = s.encode('utf-8', 'replace')
         _buf.extend(_STRDEF_HEAD.pack(13 + len(b), K.STR_DEF, sid, len(b)) + b)
     return sid
@@ -118,16 +121,26 @@ def new_key(prefix):
 
 
 def flush():
-    """Sends what is buffered (from any thread)."""
-    global _buf
+    """Sends what is buffered (from any thread). A call made while the calling thread is already
+    sending or inside `emit` (a signal handler or a finalizer that prints) leaves its records in the
+    buffer for the next flush, at most one tick later: waiting there would deadlock on the thread's
+    own lock, and sending would interleave bytes with the send it interrupted."""
+    global _buf, _sender
+    me = _get_ident()
+    if _sender == me or _lock._is_owned():
+        return
     with _send_lock:
-        with _lock:
-            data, _buf = _buf, bytearray()
-        if data and _sock is not None:
-            try:
-                _sock.sendall(data)
-            except OSError:
-                _orphaned()
+        _sender = me
+        try:
+            with _lock:
+                data, _buf = _buf, bytearray()
+            if data and _sock is not None:
+                try:
+                    _sock.sendall(data)
+                except OSError:
+                    _orphaned()
+        finally:
+            _sender = 0
 
 
 def final_flush():
@@ -259,13 +272,15 @@ def start():
 
 
 def _after_fork_child():
-    global pid, _lock, _send_lock, _buf, _strings, _sock, _main_ident, _keys, active
+    global pid, _lock, _send_lock, _sender, _buf, _strings, _string_ids, _sock, _main_ident, _keys, active
     old = _sock
     pid = os.getpid()
     _lock = _thread.RLock()
     _send_lock = _thread.allocate_lock()
+    _sender = 0
     _buf = bytearray()
     _strings = {'': 0}
+    _string_ids = itertools.count(1)
     _keys = {}
     _main_ident = threading.get_ident()
     _sock = None

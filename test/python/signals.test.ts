@@ -1,0 +1,30 @@
+// Signal handlers under the hook: a handler runs between bytecodes of whatever the main thread is
+// doing, the hook's own output path included, so it must never wait there for itself.
+import { strict as assert } from 'node:assert';
+import { resolve } from 'node:path';
+import { test } from 'node:test';
+import { runPython, stdout } from './harness';
+
+const fixture = (name: string): string => resolve(__dirname, 'fixtures', name);
+
+test('a signal handler that prints while the main thread prints: the run ends and every line arrives once', async () => {
+  const r = await runPython(fixture('signal_prints.py'), { timeoutMs: 30_000 });
+  assert.equal(r.hung, false, 'the program ran to its end');
+  assert.equal(r.code, 0);
+  // A handler may print between `print`'s text and its newline, as without the hook: so the words
+  // are checked, not the line breaks.
+  const text = stdout(r).join('\n');
+  const words = (what: string): string[] => text.match(new RegExp(`${what} \\d+`, 'g')) ?? [];
+  assert.deepEqual(
+    words('line'),
+    Array.from({ length: 8000 }, (_, i) => `line ${i}`),
+  );
+  const [done] = words('done');
+  assert.ok(done, 'the last line arrived');
+  const handled = Number(done.slice(5));
+  assert.ok(handled > 0, 'the handler ran');
+  assert.deepEqual(
+    words('signal'),
+    Array.from({ length: handled }, (_, i) => `signal ${i + 1}`),
+  );
+});
