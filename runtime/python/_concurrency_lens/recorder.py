@@ -64,11 +64,13 @@ def tid():
 def _intern(s):
     sid = _strings.get(s)
     if sid is None:
-        # One atomic step takes the id: a signal handler interning a string between two steps
-        # must not get the same one.
-        sid = _strings[s] = next(_string_ids)
+        # A signal handler may run (and intern, or raise) between any two steps here: the id comes
+        # from one counter step, so no two strings share it, and the string is known only once its
+        # StrDef is in the buffer, so no record can use an id that was never defined.
+        sid = next(_string_ids)
         b = s.encode('utf-8', 'replace')
         _buf.extend(_STRDEF_HEAD.pack(13 + len(b), K.STR_DEF, sid, len(b)) + b)
+        _strings[s] = sid
     return sid
 
 
