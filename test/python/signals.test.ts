@@ -1,5 +1,6 @@
-// Signal handlers under the hook: a handler runs between bytecodes of whatever the main thread is
-// doing, the hook's own output path included, so it must never wait there for itself.
+// Abrupt paths under the hook: a signal handler runs between bytecodes of whatever the main thread
+// is doing, the hook's own output path included, so it must never wait there for itself; os._exit
+// skips atexit, so what is still buffered must go before it.
 import { strict as assert } from 'node:assert';
 import { resolve } from 'node:path';
 import { test } from 'node:test';
@@ -26,5 +27,21 @@ test('a signal handler that prints while the main thread prints: the run ends an
   assert.deepEqual(
     words('signal'),
     Array.from({ length: handled }, (_, i) => `signal ${i + 1}`),
+  );
+});
+
+test('a burst of prints right before os._exit arrives whole, in a child and in the main process', async () => {
+  const r = await runPython(fixture('exit_after_burst.py'));
+  assert.equal(r.code, 5);
+  const out = stdout(r);
+  const seq = (what: string, n: number): string[] => Array.from({ length: n }, (_, i) => `${what} ${i}`);
+  assert.deepEqual(
+    out.filter((l) => l.startsWith('child ') && !l.startsWith('child exit')),
+    seq('child', 500),
+  );
+  assert.ok(out.includes('child exit 3'));
+  assert.deepEqual(
+    out.filter((l) => l.startsWith('main ')),
+    seq('main', 300),
   );
 });

@@ -242,9 +242,22 @@ def _patch_sleep():
     time.sleep = sleep
 
 
+def _patch_os_exit():
+    # os._exit skips atexit: what is still buffered (the lines of a print burst, the last records)
+    # is sent first. multiprocessing's own children end this way too, after their final flush.
+    orig = os._exit
+
+    def _exit(code):
+        R.flush()
+        orig(code)
+
+    os._exit = _exit
+
+
 def install():
-    """Patches process, thread and sleep entry points (call once per exec'd process)."""
+    """Patches process, thread, sleep and os._exit entry points (call once per exec'd process)."""
     _patch_process()
     _patch_threads()
     _patch_sleep()
+    _patch_os_exit()
     R._child_hooks.append(_on_fork_child)
