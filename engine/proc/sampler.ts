@@ -18,7 +18,8 @@ export interface CpuSample {
 
 interface Last {
   cpuNs: number;
-  t: number;
+  /** When that reading was taken (monotonic ns). */
+  at: number;
 }
 
 /** Keeps the previous reading per (pid, tid) and produces samples on every `tick`. */
@@ -54,7 +55,12 @@ export class CpuSampler {
     this.threads.delete(pid);
   }
 
-  /** Reads every watched thread at time `t` (monotonic ns); returns the shares since the last tick. */
+  /**
+   * Reads every watched thread for the tick at time `t` (monotonic ns); returns the shares since the
+   * last tick. Each share is over the time between that thread's own two readings: with one time for
+   * all, a sampler descheduled between two threads' reads gave the later thread the CPU of a longer
+   * window (two threads that take turns on the GIL once read as 1.49 cores).
+   */
   tick(t: number): CpuSample[] {
     const out: CpuSample[] = [];
     if (!HAS_PROCFS) return out;
@@ -62,6 +68,7 @@ export class CpuSampler {
       for (const tid of tids) {
         const key = `${pid}/${tid}`;
         const cpuNs = threadCpuNs(pid, tid);
+        const at = Math.max(t, Number(process.hrtime.bigint()));
         if (cpuNs === undefined) {
           if (tid === pid) this.forget(pid);
           else tids.delete(tid);
@@ -70,9 +77,9 @@ export class CpuSampler {
           continue;
         }
         const prev = this.last.get(key);
-        this.last.set(key, { cpuNs, t });
-        if (!prev || t <= prev.t) continue;
-        const cpu = Math.min(1, Math.max(0, (cpuNs - prev.cpuNs) / (t - prev.t)));
+        this.last.set(key, { cpuNs, at });
+        if (!prev || at <= prev.at) continue;
+        const cpu = Math.min(1, Math.max(0, (cpuNs - prev.cpuNs) / (at - prev.at)));
         out.push({ pid, tid: tid === pid ? 0 : tid, cpu });
       }
     }
