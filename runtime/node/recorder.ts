@@ -112,14 +112,16 @@ export class Recorder {
     if (t > this.lateAfter) this.onLate?.();
   }
 
-  /** Opens a span and returns its id (0 when not recording). */
-  begin(cat: Cat, name: string, detail = '', obj = '', loc = ''): number {
+  /** Opens a span and returns its id (0 when not recording); `t` (monotonic ns) backdates its start. */
+  begin(cat: Cat, name: string, detail = '', obj = '', loc = '', t = 0): number {
     if (!this.enabled) return 0;
     const span = this.nextSpan++;
     const n = this.str(name);
     const d = this.str(detail);
     const o = this.str(obj);
-    this.put4(Kind.Begin, 6, span, cat, n, d, o, this.str(loc));
+    const l = this.str(loc);
+    if (t) this.put(Kind.Begin, t, [span, cat, n, d, o, l]);
+    else this.put4(Kind.Begin, 6, span, cat, n, d, o, l);
     return span;
   }
 

@@ -8,6 +8,8 @@ import { Cat, Kind, Status } from '../../common/schema';
 import { serveBroker, syncBroker } from './broker-client';
 import { ctx, exportedName, isRoot, lookupExport } from './context';
 import { flusherPost } from './main-flush';
+import { now } from './clock';
+import { callerLocation } from './location';
 import { waitRecorded } from './wait';
 import { rec } from './recorder';
 import { osThreadId } from './os-thread';
@@ -88,16 +90,23 @@ export class Thread<A extends unknown[] = unknown[]> {
     if (!this.#exited) throw new Error(`${this.name} cannot be joined before it is started`);
     if (this.#code !== null) return true;
     const ring = this.#ring;
-    // The lane's tid is the thread's OS thread id, which the thread publishes as it starts.
-    if (ring && this.isAlive()) await waitAsync(new Int32Array(ring.ctl), Ctl.Lane, 0, 1000).value;
+    const from = { t: now(), loc: callerLocation() };
+    // The lane's tid is the thread's OS thread id, which the thread publishes as it starts. The wait
+    // is recorded from the call, and the timeout counts from it, as in Python.
+    if (ring && this.isAlive()) {
+      const publish = Math.min(1000, timeout ?? 1000);
+      await waitAsync(new Int32Array(ring.ctl), Ctl.Lane, 0, publish).value;
+    }
+    const left = timeout === undefined ? undefined : Math.max(0, timeout - (now() - from.t) / 1e6);
     const tid = this.tid;
     return waitRecorded(
       Cat.WaitJoin,
       this.name,
       `thread ${tid}`,
       this.#exited,
-      timeout,
+      left,
       `thread:${process.pid}:${tid}`,
+      from,
     );
   }
 

@@ -62,6 +62,12 @@ test('a Thread runs its exported target on its own lane of the process', async (
   assert.ok(spans(r.events, Cat.Sleep).every((s) => tids.has(s.begin.tid)));
   assert.ok(spans(r.events, Cat.Run).every((s) => tids.has(s.begin.tid) && s.begin.detail === 'worker'));
   assert.equal(lines(r).at(-1), 'got a,b false,false');
+  // The first join was called right after start(): the root waits from that call, not from when the
+  // thread was up, and the wait names the user's line.
+  const joinA = spans(r.events, Cat.WaitJoin).find((s) => s.begin.tid === 0 && s.begin.name === 'T-a');
+  const startA = starts.find((s) => s.name === 'T-a')!;
+  assert.ok(joinA && joinA.begin.t < startA.t, 'the join is drawn from the call');
+  assert.match(joinA.begin.loc, /\.ts:12:\d+$/);
 });
 
 test('shared objects travel inside queue items; Value.getLock guards a read-modify-write', async () => {
