@@ -1,5 +1,7 @@
-// ThreadPoolExecutor tasks on thread lanes, SimpleQueue flows across processes, JoinableQueue.join.
+// ThreadPoolExecutor tasks on thread lanes, SimpleQueue flows across processes, JoinableQueue.join;
+// traced objects print as the untraced ones do.
 import { strict as assert } from 'node:assert';
+import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import { test } from 'node:test';
 import { Cat, Kind, ObjType, Status } from '../../common/schema';
@@ -47,3 +49,22 @@ test('Barrier of multiprocessing (spawn) and threading: every party records its 
   assert.equal(new Set(waits.filter((w) => w.obj === decls[0].obj).map((w) => w.pid)).size, 3, 'three processes');
   assert.equal(new Set(waits.filter((w) => w.obj === decls[1].obj).map((w) => w.tid)).size, 2, 'two threads');
 });
+
+for (const startMethod of ['fork', 'spawn'] as const) {
+  test(`traced objects have the names and reprs they have without the hook (${startMethod})`, async () => {
+    const file = resolve(__dirname, 'fixtures/reprs.py');
+    const first = `import multiprocessing; multiprocessing.set_start_method('${startMethod}', force=True)`;
+    const code = `${first}\nimport runpy; runpy.run_path(${JSON.stringify(file)}, run_name='__main__')`;
+    const env = { ...process.env, PYTHONPATH: '' };
+    for (const k of Object.keys(env)) if (k.startsWith('CONCURRENCY_LENS_')) delete env[k];
+    const noAddress = (l: string): string => l.replace(/0x[0-9a-f]+/g, '0x…');
+    const plain = execFileSync('python3', ['-c', code], { env }).toString().trim().split('\n').map(noAddress);
+    const r = await runPython(file, { startMethod });
+    assert.equal(r.code, 0, r.lines.map((l) => l.text).join('\n'));
+    assert.deepEqual(stdout(r).map(noAddress), plain);
+    assert.ok(plain.includes('main Lock <Lock(owner=None)>'), plain.join('\n'));
+    // The child's Run span shows its arguments as the user would print them.
+    const run = ofKind(r.events, Kind.Begin).find((b) => b.cat === Cat.Run && b.name === 'child');
+    assert.match(run?.detail ?? '', /^\(<Lock\(owner=/);
+  });
+}

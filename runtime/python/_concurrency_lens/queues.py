@@ -104,6 +104,7 @@ def _queue_classes():
             Traced.join = join
         Traced.__name__ = Traced.__qualname__ = 'T' + base.__name__
         Traced.__module__ = __name__
+        sync.present_as(Traced, base)
         return Traced
 
     class TSimpleQueue(Q.SimpleQueue):
@@ -134,6 +135,7 @@ def _queue_classes():
             self._cl_key = state[1]
 
     TSimpleQueue.__module__, TSimpleQueue.__qualname__ = __name__, 'TSimpleQueue'
+    sync.present_as(TSimpleQueue, Q.SimpleQueue)
     return mixin(Q.Queue), mixin(Q.JoinableQueue), TSimpleQueue
 
 
@@ -164,6 +166,7 @@ def _conn_class():
 
     TConnection.__module__ = __name__
     TConnection.__qualname__ = 'TConnection'
+    sync.present_as(TConnection, C.Connection)
 
     def reduce_traced(conn):
         fn, args = C.reduce_connection(conn)

@@ -46,9 +46,10 @@ def _value_classes():
         def __reduce__(self):
             return _rebuild_value, (self._obj, self._lock, TArray, self._cl_key)
 
-    for cls in (TValue, TArray):
+    for cls, base in ((TValue, SC.Synchronized), (TArray, SC.SynchronizedArray)):
         cls.__module__ = __name__
         cls.__qualname__ = cls.__name__
+        sync.present_as(cls, base)
     return SC, TValue, TArray
 
 

@@ -41,6 +41,21 @@ def _after_fork():
         o._cl_seen = o._cl_count.__reduce__()[1][0]
 
 
+def present_as(cls, base):
+    """Makes the traced class `cls` look like `base` to the user: its `__name__` and repr are base's
+    (`<Lock(owner=None)>`, `<multiprocessing.queues.Queue object at ...>`), so a program that prints
+    one, and a Run span that shows a process's arguments, read as without the hook. `__module__` and
+    `__qualname__` stay the hook's: pickling finds the traced class by them."""
+    hook, plain = cls.__qualname__, base.__qualname__
+    full_hook, full_plain = '%s.%s' % (cls.__module__, hook), '%s.%s' % (base.__module__, plain)
+    cls.__name__ = base.__name__
+
+    def __repr__(self):
+        return base.__repr__(self).replace(full_hook, full_plain).replace(hook, plain)
+
+    cls.__repr__ = __repr__
+
+
 def declare(key, objtype, name, capacity, where):
     """Writes the ObjDecl of a user object."""
     R.emit(K.OBJ_DECL, (key, objtype, var_name(where, name), capacity, where), lane=R.tid())

@@ -3,7 +3,7 @@ code: built as traced subclasses (picklable by reference, so spawn children get 
 
 from . import recorder as R
 from .schema import K, Cat, Obj, Status
-from .sync import _fast, _full, _init, _released, _wait, barrier_wait, new_traced, objtype_names
+from .sync import _fast, _full, _init, _released, _wait, barrier_wait, new_traced, objtype_names, present_as
 from .where import called_by_user, loc
 
 
@@ -165,9 +165,11 @@ def install():
         TLock=TLock, TRLock=TRLock, TSemaphore=TSem, TBoundedSemaphore=TBSem, TCondition=TCond, TEvent=TEvent,
         TBarrier=TBarrier,
     )
-    for cls in (TLock, TRLock, TSem, TBSem, TCond, TEvent, TBarrier):
+    for cls, base in ((TLock, S.Lock), (TRLock, S.RLock), (TSem, S.Semaphore), (TBSem, S.BoundedSemaphore),
+                      (TCond, S.Condition), (TEvent, S.Event), (TBarrier, S.Barrier)):
         cls.__module__ = __name__  # so spawn children unpickle them from here
         cls.__qualname__ = cls.__name__
+        present_as(cls, base)
 
     # User objects are built as the traced classes from the start (no __class__ swap: that would
     # slow every attribute access of the object on CPython 3.11+).
