@@ -46,6 +46,9 @@ class ThreadLock:
         self._l._at_fork_reinit()
         self._cl_hold = 0
 
+    def __repr__(self):
+        return repr(self._l)  # what the user would see without the hook, its state included
+
 
 class ThreadRLock(ThreadLock):
     """A user `threading.RLock` (only the outermost acquire/release is recorded)."""
@@ -89,6 +92,10 @@ class ThreadRLock(ThreadLock):
 def install():
     """Replaces the threading factories and classes with their traced versions."""
     raw_lock, raw_rlock = threading.Lock, threading.RLock
+    # Named as the C locks they wrap (`type(lock).__name__` is 'lock' without the hook).
+    for cls, raw in ((ThreadLock, raw_lock), (ThreadRLock, raw_rlock)):
+        kind = type(raw())
+        cls.__name__, cls.__qualname__, cls.__module__ = kind.__name__, kind.__qualname__, kind.__module__
     base_sem, base_bsem = threading.Semaphore, threading.BoundedSemaphore
     base_event, base_cond = threading.Event, threading.Condition
 
