@@ -55,7 +55,7 @@ for (const startMethod of ['fork', 'spawn'] as const) {
     const file = resolve(__dirname, 'fixtures/reprs.py');
     const first = `import multiprocessing; multiprocessing.set_start_method('${startMethod}', force=True)`;
     const code = `${first}\nimport runpy; runpy.run_path(${JSON.stringify(file)}, run_name='__main__')`;
-    const env = { ...process.env, PYTHONPATH: '' };
+    const env: NodeJS.ProcessEnv = { ...process.env, PYTHONPATH: '' };
     for (const k of Object.keys(env)) if (k.startsWith('CONCURRENCY_LENS_')) delete env[k];
     const noAddress = (l: string): string => l.replace(/0x[0-9a-f]+/g, '0x…');
     const plain = execFileSync('python3', ['-c', code], { env }).toString().trim().split('\n').map(noAddress);
