@@ -56,6 +56,12 @@ const BUCKETS = 1000;
  * pool of trivial tasks, or a run that failed at once, would read "speed-up 0.0×".
  */
 const MEASURABLE_BUSY_NS = 5e6;
+/**
+ * Oversubscription is worth a note only when it lasted at least this long (ns) and 5% of the run:
+ * a few processes booting at once for a few ms (sample 10: 6 processes on 2 cores for 19 ms of a
+ * 79 ms run) is not something to size a pool for.
+ */
+const OVERSUBSCRIBED_NS = 50e6;
 
 /**
  * Cores to compare busy processes with: those of the machine that ran the snippet when the trace
@@ -177,7 +183,7 @@ export function efficiency(view: TraceView, opts: EfficiencyOptions, facts?: Eve
   if (lock) limiters.push(lock);
   const starve = queueStarvation(ix, life, queueWait);
   if (starve) limiters.push(starve);
-  if (overBuckets / BUCKETS >= 0.05) {
+  if (overBuckets / BUCKETS >= 0.05 && (overBuckets / BUCKETS) * wall >= OVERSUBSCRIBED_NS) {
     limiters.push({
       id: 'oversubscription',
       title: 'More busy workers than cores',
