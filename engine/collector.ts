@@ -1,9 +1,11 @@
 /**
  * The collector: a Unix socket (a named pipe on Windows) that every process of a run connects to. A
  * connection starts with one JSON `Hello` line carrying the run's token; then either binary records
- * (`events`) or raw output bytes (`stdout`/`stderr`, split into lines here). Anything else — wrong or
- * missing token, an oversized or malformed hello, a corrupt record stream — drops the connection and
- * is counted; what was decoded before stays.
+ * (`events`) or raw output bytes (`stdout`/`stderr`, split into lines here). A wrong or missing token,
+ * or an oversized or malformed hello, drops the connection. A record stream that turns corrupt after a
+ * valid hello is read no further but left open: the process's runtime would take a closed socket for
+ * the end of the run and kill itself, and the program must go on. Both are counted and reported;
+ * what was decoded before stays.
  */
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type Server, type Socket } from 'node:net';
@@ -14,6 +16,8 @@ import { LineSplitter } from './lines';
 
 /** Longest hello line accepted, newline included. */
 export const MAX_HELLO_BYTES = 4096;
+/** Sent back on an events connection whose records are no longer read. */
+export const STOP_RECORDING = 'stop-recording\n';
 /** How long a new connection may take to send its hello. */
 export const HELLO_TIMEOUT_MS = 10_000;
 
@@ -27,6 +31,8 @@ export interface CollectorSink {
   event(conn: number, e: TraceEvent): unknown;
   /** A line of a raw `stdout`/`stderr` channel. */
   line(pid: number, stream: 'stdout' | 'stderr', text: string): void;
+  /** The records of process `pid` stopped being read (`why`); its process goes on. */
+  stopped?(pid: number, why: string): void;
 }
 
 /** Validates a hello line; returns the hello or why it is refused. */
@@ -50,7 +56,7 @@ export function parseHello(line: string, token: string): Hello | string {
 
 /** The run's socket server. */
 export class Collector {
-  /** Connections refused or cut off (bad token, bad hello, corrupt stream). */
+  /** Connections refused (bad token, bad hello) or no longer read (corrupt stream). */
   droppedConnections = 0;
   /** Why each dropped connection was dropped, in order. */
   readonly dropReasons: string[] = [];
@@ -126,7 +132,7 @@ export class Collector {
       if (typeof hello === 'string') return drop(hello);
       const rest = head.subarray(nl + 1);
       head = Buffer.alloc(0);
-      [body, finish] = this.channel(hello, drop);
+      [body, finish] = this.channel(hello, socket);
       if (rest.length > 0) body(rest);
     });
     socket.on('error', () => socket.destroy());
@@ -139,7 +145,7 @@ export class Collector {
   }
 
   /** Body handler and end handler for a connection that presented `hello`. */
-  private channel(hello: Hello, drop: (why: string) => void): [(d: Buffer) => void, () => void] {
+  private channel(hello: Hello, socket: Socket): [(d: Buffer) => void, () => void] {
     if (hello.channel !== 'events') {
       const stream = hello.channel;
       const lines = new LineSplitter((text) => this.sink.line(hello.pid, stream, text));
@@ -156,7 +162,13 @@ export class Collector {
       if (keep.length > 0) this.sink.chunk({ conn, bytes: keep });
       if (error !== undefined) {
         broken = true;
-        drop(`corrupt stream from pid ${hello.pid}: ${error}`);
+        const why = `corrupt stream from pid ${hello.pid}: ${error}`;
+        this.droppedConnections++;
+        this.dropReasons.push(why);
+        this.sink.stopped?.(hello.pid, why);
+        // Tells the runtime (the Python hook reads it) to stop recording: its prints then take the
+        // raw output channel, which is still read.
+        if (!socket.destroyed) socket.write(STOP_RECORDING);
       }
     };
     return [onData, () => {}];

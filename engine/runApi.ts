@@ -62,7 +62,7 @@ export interface Run {
   readonly done: Promise<RunResult>;
   /** Ends the whole process tree; resolves when nothing of it is left. */
   stop(): Promise<void>;
-  /** Connections the collector refused or cut off (wrong token, bad hello, corrupt stream). */
+  /** Connections the collector refused (wrong token, bad hello) or stopped reading (corrupt stream). */
   readonly droppedConnections: number;
   /** Why each of those connections was dropped, in order. */
   readonly dropReasons: readonly string[];

@@ -146,6 +146,10 @@ class LiveRun implements Run {
       chunk: (c) => this.pushChunk(c),
       event: (conn, e) => this.onEvent(conn, e),
       line: (pid, stream, text) => this.rawLine(pid, stream, text),
+      stopped: (pid, why) =>
+        this.runnerNote(
+          `concurrency-lens: ${why}; the rest of what pid ${pid} does is not recorded, the program goes on`,
+        ),
     });
     await this.collector.listen(socket);
     const cwd = this.opts.cwd ?? process.cwd();

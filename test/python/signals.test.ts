@@ -1,10 +1,12 @@
 // Abrupt paths under the hook: a signal handler runs between bytecodes of whatever the main thread
 // is doing, the hook's own output path included, so it must never wait there for itself; os._exit
-// skips atexit, so what is still buffered must go before it.
+// skips atexit, so what is still buffered must go before it; a record stream that turns corrupt
+// stops the recording of that process, not the process.
 import { strict as assert } from 'node:assert';
 import { resolve } from 'node:path';
 import { test } from 'node:test';
-import { runPython, stdout } from './harness';
+import { Role } from '../../common/schema';
+import { pidsWithRole, runPython, stdout } from './harness';
 
 const fixture = (name: string): string => resolve(__dirname, 'fixtures', name);
 
@@ -44,4 +46,15 @@ test('a burst of prints right before os._exit arrives whole, in a child and in t
     out.filter((l) => l.startsWith('main ')),
     seq('main', 300),
   );
+});
+
+test('a process whose record stream turns corrupt goes on unrecorded, its output kept, and the run says why', async () => {
+  const r = await runPython(fixture('corrupt_stream.py'));
+  assert.equal(r.code, 0);
+  const [child] = pidsWithRole(r.events, Role.Process);
+  const mine = r.lines.filter((l) => l.pid === child && l.stream === 'stdout').map((l) => l.text);
+  assert.deepEqual(mine, ['child recorded', 'child goes on 0', 'child goes on 1', 'child goes on 2']);
+  assert.ok(stdout(r).includes('child exit 0'), 'the child was not killed');
+  const note = r.lines.find((l) => l.stream === 'stderr' && l.text.includes('corrupt stream'));
+  assert.match(note?.text ?? '', new RegExp(`corrupt stream from pid ${child}: .*the program goes on`));
 });

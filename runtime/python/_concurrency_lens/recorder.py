@@ -17,6 +17,8 @@ from time import monotonic_ns as now
 from .schema import RECORD_FIELDS, SCHEMA_VERSION, ENV_SOCKET, ENV_TOKEN, K
 
 FLUSH_SECONDS = 0.01
+# What the runner sends back on a connection it stopped reading (engine/collector.ts STOP_RECORDING).
+STOP_RECORDING = b'stop-recording'
 # A printed line is sent at once when the stream's previous write was at least this long ago (ns);
 # the lines of a burst go with the next tick instead. A send from the printing thread costs a GIL
 # hand-off to the flusher and a wake-up of the runner each time: 20,000 prints took 4-9x longer
@@ -165,16 +167,31 @@ def _orphaned():
     os.kill(os.getpid(), signal.SIGKILL)
 
 
+def _stop_recording():
+    # The runner no longer reads this connection (it found a corrupt record): the program goes on
+    # unrecorded, its prints through the raw stdout/stderr channels, which are still read.
+    global active, _buf
+    active = False
+    with _lock:
+        _buf = bytearray()
+
+
 def _flusher(sock):
     while sock is _sock:
         try:
             ready, _, _ = select.select([sock], [], [], FLUSH_SECONDS)
-            if ready and not sock.recv(64):
-                _orphaned()
+            if ready:
+                said = sock.recv(64)
+                if not said:
+                    _orphaned()
+                if STOP_RECORDING in said:
+                    _stop_recording()
         except (OSError, ValueError):
             if sock is _sock:
                 _orphaned()
             return
+        if not active:
+            continue  # still watching the socket: its end is the end of the run (orphan guard)
         for fn in _tick:
             try:
                 fn()
